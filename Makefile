@@ -1,0 +1,73 @@
+# wasm-aot: a plain Makefile.  See config.mk for paths and flags.
+include config.mk
+
+# C tools: every cmd/NAME/ with a main.c; wasm-aot is a shell script.
+CTOOLS = $(notdir $(patsubst %/main.c,%,$(wildcard cmd/*/main.c)))
+TOOLS = $(CTOOLS) wasm-aot
+
+LIBSRC = $(wildcard lib/*.c)
+RTSRC = $(wildcard lib/rt/*.c) $(wildcard lib/rt/*.S)
+LIBWASM = $(O)/libwasm.a
+LIBWASMRT = $(O)/libwasmrt.a
+
+# Per-tool link flags.
+LIBS_wasm-lower = $(LLVM_LIBS)
+LIBS_wasm-codegen = $(LLVM_LIBS)
+LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm
+CFLAGS_wasm-lower = $(LLVM_CFLAGS)
+CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
+
+all: $(addprefix $(BIN)/,$(TOOLS))
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CFLAGS_$(word 2,$(subst /, ,$<))) -Ilib -MMD -MP -c -o $@ $<
+
+$(O)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Ilib -c -o $@ $<
+
+$(LIBWASM): $(LIBSRC:%.c=$(O)/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBWASMRT): $(patsubst %,$(O)/%.o,$(basename $(RTSRC)))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+.SECONDEXPANSION:
+$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(patsubst %.c,$(O)/%.o,$$(wildcard cmd/%/*.c)) $(LIBWASM) $$(if $$(filter wasm-run,%),$(LIBWASMRT))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_$*) $(LIBWASM) -lm
+
+$(BIN)/wasm-aot: cmd/wasm-aot/wasm-aot.sh
+	@mkdir -p $(@D)
+	cp $< $@ && chmod +x $@
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# The demo of the README: a C program compiled to wasm by clang, then by us.
+demo: all
+	test/demo.sh
+
+# The whole test suite: bats files per tool and end to end, the spec
+# suite, the fuzz smoke test.  The last line is the summary.
+check: all
+	test/run-all.sh "$(SPEC_DIR)"
+
+spectest: all
+	test/spec/run.sh "$(SPEC_DIR)"
+
+test-update: all
+	UPDATE_GOLDEN=1 bats test/*.bats
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	cp $(addprefix $(BIN)/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
+	for m in man/*.1; do [ -f "$$m" ] && cp "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
+	for m in man/*.5; do [ -f "$$m" ] && cp "$$m" $(DESTDIR)$(MANDIR)/man5/; done; true
+
+clean:
+	rm -rf $(O) $(BIN)
+
+.PHONY: all demo check spectest test-update install clean

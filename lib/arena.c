@@ -1,0 +1,129 @@
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+
+/* Blocks grow geometrically so a module costs O(log n) mallocs. */
+enum { ARENA_MIN_BLOCK = 64 * 1024 };
+
+struct block {
+	struct block *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct arena {
+	struct block *head;
+	size_t total;
+};
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		fatal("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+struct arena *
+arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct block *b, *next;
+
+	if (!a)
+		return;
+	for (b = a->head; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	struct block *b = a->head;
+	size_t need = (size + 15) & ~(size_t)15, bsize;
+	void *p;
+
+	if (need < size)
+		fatal("out of memory (%zu bytes)", size);
+	if (!b || b->size - b->used < need) {
+		bsize = b ? b->size * 2 : ARENA_MIN_BLOCK;
+		if (bsize < need)
+			bsize = need;
+		if (bsize > SIZE_MAX - sizeof *b)
+			fatal("out of memory (%zu bytes)", size);
+		b = xmalloc(sizeof *b + bsize);
+		b->size = bsize;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = b->data + b->used;
+	b->used += need;
+	a->total += need;
+	memset(p, 0, size);
+	return p;
+}
+
+void *
+arena_array(struct arena *a, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		fatal("out of memory (%zu x %zu bytes)", n, size);
+	return arena_alloc(a, n * size);
+}
+
+void *
+arena_grow(struct arena *a, void *old, size_t oldn, size_t newn, size_t size)
+{
+	void *p = arena_array(a, newn, size);
+
+	if (old && oldn)
+		memcpy(p, old, (oldn < newn ? oldn : newn) * size);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+size_t
+arena_used(const struct arena *a)
+{
+	return a->total;
+}
