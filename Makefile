@@ -9,6 +9,11 @@ LIBSRC = $(wildcard lib/*.c)
 RTSRC = $(wildcard lib/rt/*.c) $(wildcard lib/rt/*.S)
 LIBWASM = $(O)/libwasm.a
 LIBWASMRT = $(O)/libwasmrt.a
+# Freestanding support code linked into every compiled module (wasm-link).
+BUILTINSSRC = $(wildcard lib/builtins/*.c)
+LIBBUILTINS = $(O)/libwabuiltins.a
+BUILTINS_CFLAGS = -std=c11 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-protector \
+	-fvisibility=hidden -Wall -Wextra
 
 # Per-tool link flags.
 LIBS_wasm-lower = $(LLVM_LIBS)
@@ -16,8 +21,10 @@ LIBS_wasm-codegen = $(LLVM_LIBS)
 LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
+CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \
+	-DWA_BUILTINS_INSTALL='"$(LIBDIR)/wasm-aot/libwabuiltins.a"'
 
-all: $(addprefix $(BIN)/,$(TOOLS))
+all: $(addprefix $(BIN)/,$(TOOLS)) $(LIBBUILTINS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -31,12 +38,20 @@ $(LIBWASM): $(LIBSRC:%.c=$(O)/%.o)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+$(O)/builtins/%.o: lib/builtins/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BUILTINS_CFLAGS) -c -o $@ $<
+
+$(LIBBUILTINS): $(BUILTINSSRC:lib/builtins/%.c=$(O)/builtins/%.o)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
 $(LIBWASMRT): $(patsubst %,$(O)/%.o,$(basename $(RTSRC)))
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(patsubst %.c,$(O)/%.o,$$(wildcard cmd/%/*.c)) $(LIBWASM) $$(if $$(filter wasm-run,%),$(LIBWASMRT))
+$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run,$$*),$(LIBWASMRT))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_$*) $(LIBWASM) -lm
 
@@ -64,6 +79,8 @@ test-update: all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	cp $(addprefix $(BIN)/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
+	mkdir -p $(DESTDIR)$(LIBDIR)/wasm-aot
+	cp $(LIBBUILTINS) $(DESTDIR)$(LIBDIR)/wasm-aot/
 	for m in man/*.1; do [ -f "$$m" ] && cp "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.5; do [ -f "$$m" ] && cp "$$m" $(DESTDIR)$(MANDIR)/man5/; done; true
 

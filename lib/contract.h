@@ -97,7 +97,7 @@ struct wa_global {
 /* Runtime entry points, reached through ctx->rt.  All take the calling
  * instance's context first. */
 struct wa_rtfns {
-	_Noreturn void (*trap)(struct wa_vmctx *, uint32_t code);
+	void (*trap)(struct wa_vmctx *, uint32_t code) __attribute__((noreturn));
 	int32_t (*memory_grow)(struct wa_vmctx *, uint32_t mem, uint32_t delta_pages);
 	void (*memory_init)(struct wa_vmctx *, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n);
 	void (*data_drop)(struct wa_vmctx *, uint32_t seg);
@@ -269,8 +269,14 @@ struct wa_contract {
 	uint64_t cpu_features;               /* WA_CPU_* the code needs */
 	const char *cpu_name;                /* --target-cpu given to codegen */
 	const char *module_name;             /* name section, or NULL */
-	/* filled by wasm-codegen: it patches the global initializers of
-	 * cpu_features and cpu_name in the IR it compiles */
 };
+
+/* Field numbers of cpu_features and cpu_name in the contract struct as
+ * LLVM sees it (natural layout, no explicit padding fields): wasm-lower
+ * emits 0 and null there, wasm-codegen rewrites both for the CPU it
+ * compiles for. */
+#define WA_CONTRACT_FIELD_CPU_FEATURES 29
+#define WA_CONTRACT_FIELD_CPU_NAME 30
+#define WA_CONTRACT_NFIELDS 32
 
 #endif

@@ -25,6 +25,12 @@ diag_catch(jmp_buf *jb)
 	catcher = jb;
 }
 
+jmp_buf *
+diag_catcher(void)
+{
+	return catcher;
+}
+
 const char *
 diag_message(void)
 {

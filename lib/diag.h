@@ -32,6 +32,7 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Catching input errors: set with diag_catch(&jb) before setjmp(jb);
  * diag_catch(NULL) restores exiting. */
 void diag_catch(jmp_buf *jb);
+jmp_buf *diag_catcher(void);
 const char *diag_message(void);
 
 /* Standard output can fail: flush and check it, exit 1 on error. */

@@ -1,0 +1,51 @@
+/*
+ * Rewrites the contract's cpu_features and cpu_name fields: wasm-lower
+ * cannot know the CPU, so it leaves 0 and null there.
+ */
+#include <string.h>
+
+#include "codegen.h"
+#include "contract.h"
+#include "diag.h"
+
+void
+contract_set_cpu(LLVMModuleRef mod, const char *file, const struct cpu *cpu)
+{
+	LLVMValueRef g = LLVMGetNamedGlobal(mod, WA_CONTRACT_SYMBOL), init, name, str;
+	LLVMValueRef fields[WA_CONTRACT_NFIELDS];
+	LLVMTypeRef ty, fty;
+	LLVMContextRef ctx = LLVMGetModuleContext(mod);
+	unsigned i, n;
+
+	if (!g || !(init = LLVMGetInitializer(g)))
+		error_line(file, 0, "no %s global with an initializer: not a wasm-lower module",
+		           WA_CONTRACT_SYMBOL);
+	ty = LLVMTypeOf(init);
+	if (LLVMGetTypeKind(ty) != LLVMStructTypeKind ||
+	    (n = LLVMCountStructElementTypes(ty)) != WA_CONTRACT_NFIELDS)
+		error_line(file, 0, "%s does not have the contract's %d fields",
+		           WA_CONTRACT_SYMBOL, WA_CONTRACT_NFIELDS);
+	for (i = 0; i < n; i++)
+		fields[i] = LLVMGetOperand(init, i);
+	fty = LLVMStructGetTypeAtIndex(ty, WA_CONTRACT_FIELD_CPU_FEATURES);
+	if (LLVMGetTypeKind(fty) != LLVMIntegerTypeKind || LLVMGetIntTypeWidth(fty) != 64)
+		error_line(file, 0, "contract field cpu_features is not an i64");
+	fields[WA_CONTRACT_FIELD_CPU_FEATURES] = LLVMConstInt(fty, cpu->features, 0);
+
+	fty = LLVMStructGetTypeAtIndex(ty, WA_CONTRACT_FIELD_CPU_NAME);
+	if (LLVMGetTypeKind(fty) != LLVMPointerTypeKind)
+		error_line(file, 0, "contract field cpu_name is not a pointer");
+	str = LLVMConstStringInContext(ctx, cpu->name, strlen(cpu->name), 0);
+	name = LLVMAddGlobal(mod, LLVMTypeOf(str), "wasm_aot_cpu_name");
+	LLVMSetInitializer(name, str);
+	LLVMSetGlobalConstant(name, 1);
+	LLVMSetLinkage(name, LLVMPrivateLinkage);
+	LLVMSetUnnamedAddress(name, LLVMGlobalUnnamedAddr);
+	fields[WA_CONTRACT_FIELD_CPU_NAME] = LLVMConstPointerCast(name, fty);
+
+	if (LLVMGetStructName(ty))
+		init = LLVMConstNamedStruct(ty, fields, n);
+	else
+		init = LLVMConstStructInContext(ctx, fields, n, LLVMIsPackedStruct(ty));
+	LLVMSetInitializer(g, init);
+}

@@ -1,0 +1,276 @@
+/*
+ * wasm-codegen: LLVM IR (text or bitcode) to a native object, through
+ * the LLVM C API only.  With -o x.so it runs wasm-link on the object.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
+#include <llvm-c/IRReader.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "codegen.h"
+#include "diag.h"
+
+extern char **environ;
+
+enum emit { EMIT_OBJ, EMIT_ASM, EMIT_LLVM, EMIT_SO };
+
+struct opts {
+	const char *in, *out;
+	int olevel;
+	const char *cpu;
+	enum emit emit;
+};
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: wasm-codegen [-O0|-O1|-O2|-O3] [--target-cpu CPU] [-c|-S|--emit-llvm]\n"
+	           "                    [-o FILE] [FILE]\n"
+	           "       wasm-codegen --list-cpus\n");
+	exit(status);
+}
+
+static int
+endswith(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	int i, forced = 0;
+
+	o->olevel = 2;
+	o->cpu = "x86-64-v2";
+	o->emit = EMIT_OBJ;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			usage(stdout, 0);
+		else if (!strcmp(a, "--list-cpus"))
+			cpu_list(stdout), exit(0);
+		else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3])
+			o->olevel = a[2] - '0';
+		else if (!strcmp(a, "-o") && i + 1 < argc)
+			o->out = argv[++i];
+		else if (!strcmp(a, "--target-cpu") && i + 1 < argc)
+			o->cpu = argv[++i];
+		else if (!strncmp(a, "--target-cpu=", 13))
+			o->cpu = a + 13;
+		else if (!strcmp(a, "-c"))
+			o->emit = EMIT_OBJ, forced = 1;
+		else if (!strcmp(a, "-S"))
+			o->emit = EMIT_ASM, forced = 1;
+		else if (!strcmp(a, "--emit-llvm"))
+			o->emit = EMIT_LLVM, forced = 1;
+		else if (a[0] == '-' && a[1])
+			fprintf(stderr, "wasm-codegen: unknown option %s\n", a), usage(stderr, 2);
+		else if (o->in)
+			usage(stderr, 2);
+		else
+			o->in = a;
+	}
+	if (!forced && o->out && endswith(o->out, ".so"))
+		o->emit = EMIT_SO;
+}
+
+static LLVMModuleRef
+read_module(LLVMContextRef ctx, const char *path)
+{
+	size_t len;
+	unsigned char *data = read_file(path, &len);
+	const char *name = path ? path : "-";
+	LLVMMemoryBufferRef buf;
+	LLVMModuleRef mod;
+	char *msg = NULL;
+	int bad;
+
+	buf = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)data, len, name);
+	free(data);
+	if (len >= 4 && !memcmp(LLVMGetBufferStart(buf), "BC\xc0\xde", 4)) {
+		bad = LLVMParseBitcodeInContext2(ctx, buf, &mod);
+		LLVMDisposeMemoryBuffer(buf);
+		if (bad)
+			error_line(name, 0, "invalid bitcode");
+	} else if (LLVMParseIRInContext(ctx, buf, &mod, &msg)) {
+		/* LLVM's message starts with "<name>:LINE:COL: error: " */
+		error_line(name, 0, "%s", msg ? msg : "invalid LLVM IR");
+	}
+	if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
+		error_line(name, 0, "invalid module: %s", msg);
+	LLVMDisposeMessage(msg);
+	return mod;
+}
+
+static LLVMTargetMachineRef
+make_target(const struct opts *o, struct cpu *cpu)
+{
+	static const LLVMCodeGenOptLevel levels[] = {
+		LLVMCodeGenLevelNone, LLVMCodeGenLevelLess, LLVMCodeGenLevelDefault,
+		LLVMCodeGenLevelAggressive,
+	};
+	const char *triple = "x86_64-pc-linux-gnu";
+	LLVMTargetRef target;
+	char *msg = NULL;
+
+	LLVMInitializeX86TargetInfo();
+	LLVMInitializeX86Target();
+	LLVMInitializeX86TargetMC();
+	LLVMInitializeX86AsmPrinter();
+	if (!cpu_resolve(o->cpu, cpu))
+		fatal("unknown CPU '%s' (see --list-cpus)", o->cpu);
+	if (LLVMGetTargetFromTriple(triple, &target, &msg))
+		fatal("no x86-64 target in this LLVM: %s", msg);
+	return LLVMCreateTargetMachine(target, triple, cpu->name, cpu->llvm_features,
+	                               levels[o->olevel], LLVMRelocPIC, LLVMCodeModelDefault);
+}
+
+static void
+optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel)
+{
+	char pipeline[32];
+	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef err;
+
+	snprintf(pipeline, sizeof pipeline, "default<O%d>", olevel);
+	err = LLVMRunPasses(mod, pipeline, tm, po);
+	LLVMDisposePassBuilderOptions(po);
+	if (err) {
+		char *msg = LLVMGetErrorMessage(err);
+		die("pass pipeline %s: %s", pipeline, msg);
+	}
+}
+
+static void
+write_out(const char *path, const char *data, size_t len)
+{
+	FILE *f = stdout;
+
+	if (path && strcmp(path, "-") && !(f = fopen(path, "wb")))
+		fatal_errno("%s", path);
+	if (fwrite(data, 1, len, f) != len)
+		fatal_errno("%s", path ? path : "standard output");
+	if (f == stdout)
+		close_stdout();
+	else if (fclose(f))
+		fatal_errno("%s", path);
+}
+
+static void
+emit(LLVMModuleRef mod, LLVMTargetMachineRef tm, enum emit kind, const char *path)
+{
+	LLVMMemoryBufferRef buf;
+	char *msg = NULL;
+
+	if (kind == EMIT_LLVM) {
+		char *s = LLVMPrintModuleToString(mod);
+		write_out(path, s, strlen(s));
+		LLVMDisposeMessage(s);
+		return;
+	}
+	if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, kind == EMIT_ASM ? LLVMAssemblyFile : LLVMObjectFile,
+	                                        &msg, &buf))
+		fatal("code generation failed: %s", msg);
+	write_out(path, LLVMGetBufferStart(buf), LLVMGetBufferSize(buf));
+	LLVMDisposeMemoryBuffer(buf);
+}
+
+/* wasm-link beside this program, else on PATH. */
+static const char *
+find_linker(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 16);
+	char *slash;
+
+	if (n > 0) {
+		buf[n] = 0;
+		if ((slash = strrchr(buf, '/'))) {
+			strcpy(slash + 1, "wasm-link");
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	return "wasm-link";
+}
+
+static char objpath[PATH_MAX];
+
+static void
+remove_obj(void)
+{
+	if (objpath[0])
+		unlink(objpath);
+}
+
+static void
+link_so(LLVMModuleRef mod, LLVMTargetMachineRef tm, const char *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	char linker[PATH_MAX];
+	char *argv[6];
+	pid_t pid;
+	int fd, status;
+
+	snprintf(objpath, sizeof objpath, "%s/wasm-codegen-XXXXXX.o", tmp && *tmp ? tmp : "/tmp");
+	if ((fd = mkstemps(objpath, 2)) < 0)
+		fatal_errno("%s", objpath);
+	close(fd);
+	atexit(remove_obj);
+	emit(mod, tm, EMIT_OBJ, objpath);
+	argv[0] = (char *)find_linker(linker, sizeof linker);
+	argv[1] = "-o";
+	argv[2] = (char *)out;
+	argv[3] = objpath;
+	argv[4] = NULL;
+	if ((errno = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ)))
+		fatal_errno("%s", argv[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		fatal_errno("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		exit(1); /* wasm-link said why */
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = {0};
+	struct cpu cpu;
+	LLVMContextRef ctx;
+	LLVMModuleRef mod;
+	LLVMTargetMachineRef tm;
+
+	diag_setprog(argv[0]);
+	parse_args(argc, argv, &o);
+	tm = make_target(&o, &cpu);
+	ctx = LLVMContextCreate();
+	mod = read_module(ctx, o.in);
+	LLVMSetTarget(mod, "x86_64-pc-linux-gnu");
+	{
+		LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+		char *dl = LLVMCopyStringRepOfTargetData(td);
+		LLVMSetDataLayout(mod, dl);
+		LLVMDisposeMessage(dl);
+	}
+	contract_set_cpu(mod, o.in ? o.in : "-", &cpu);
+	optimise(mod, tm, o.olevel);
+	if (o.emit == EMIT_SO)
+		link_so(mod, tm, o.out);
+	else
+		emit(mod, tm, o.emit, o.out);
+	return 0;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bats
+# Every trap kind, reported by name with the function it happened in,
+# exit status 134, and the host process intact (it prints its message
+# and exits normally instead of dying on a signal).
+
+setup() {
+	PATH="${WA_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
+	T=$BATS_TEST_DIRNAME/traps
+}
+
+# run_trap NAME: compile test/traps/NAME.wat and check the reported trap
+run_trap() {
+	local name=$1 line kind func
+	line=$(grep "^$name " "$T/expected.txt")
+	func=${line##* }
+	kind=${line#"$name "}
+	kind=${kind% "$func"}
+	if [ -x "$T/$name.sh" ]; then
+		"$T/$name.sh" > "$BATS_TEST_TMPDIR/$name.wat"
+	else
+		cp "$T/$name.wat" "$BATS_TEST_TMPDIR/$name.wat"
+	fi
+	wat2wasm --debug-names "$BATS_TEST_TMPDIR/$name.wat" -o "$BATS_TEST_TMPDIR/$name.wasm"
+	wasm-aot "$BATS_TEST_TMPDIR/$name.wasm" -o "$BATS_TEST_TMPDIR/$name.so"
+	run wasm-run "$BATS_TEST_TMPDIR/$name.so"
+	echo "status $status, output: $output"
+	[ "$status" -eq 134 ]
+	[ "$output" = "wasm-run: trap: $kind in $func" ]
+}
+
+@test "unreachable" { run_trap unreachable; }
+@test "integer divide by zero" { run_trap div-zero; }
+@test "integer remainder by zero" { run_trap rem-zero; }
+@test "integer overflow" { run_trap overflow; }
+@test "invalid conversion (NaN)" { run_trap conversion; }
+@test "invalid conversion (out of range)" { run_trap conversion-overflow; }
+@test "load out of bounds at the 4 GiB edge with a static offset" { run_trap load-oob; }
+@test "store out of bounds with the largest static offset" { run_trap store-oob; }
+@test "store straddling the end of memory" { run_trap store-edge; }
+@test "null indirect call" { run_trap null-call; }
+@test "mistyped indirect call" { run_trap type-mismatch; }
+@test "indirect call outside the table" { run_trap table-oob; }
+@test "stack exhaustion by deep recursion" { run_trap recursion; }
+@test "stack exhaustion by one huge frame" { run_trap huge-frame; }

@@ -1,0 +1,5 @@
+(module
+  (type $v (func))
+  (table 4 funcref)
+  (func $dispatch (param i32) (call_indirect (type $v) (local.get 0)))
+  (func $_start (export "_start") (call $dispatch (i32.const 2))))

@@ -1,0 +1,3 @@
+(module
+  (func $boom (unreachable))
+  (func $_start (export "_start") (call $boom)))
