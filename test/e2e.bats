@@ -5,6 +5,9 @@
 
 setup() {
 	PATH="${WA_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
+	for tool in wasm-parse wasm-verify wasm-lower wasm-codegen wasm-link wasm-run wasm-aot; do
+		command -v "$tool" >/dev/null || skip "$tool is not built yet"
+	done
 	E=$BATS_TEST_DIRNAME/e2e
 	D=$BATS_TEST_TMPDIR
 	RUSTC=/usr/bin/rustc

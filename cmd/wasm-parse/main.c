@@ -1,9 +1,12 @@
 /*
- * wasm-parse: a binary WebAssembly module to the canonical module text.
+ * wasm-parse: a binary WebAssembly module to the canonical module text
+ * (wasm-module(5)).  Malformed binaries are reported with the byte
+ * offset of the problem; validation is wasm-verify's job.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -16,6 +19,15 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/* Output goes to stdout; -o FILE reopens stdout on FILE, after the
+ * input has been decoded, so a malformed input leaves no file behind. */
+static void
+open_output(const char *path)
+{
+	if (path && strcmp(path, "-") != 0 && !freopen(path, "w", stdout))
+		fatal_errno("%s", path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -24,29 +36,28 @@ main(int argc, char **argv)
 	struct module *m;
 	unsigned char *buf;
 	size_t len;
-	int i;
+	int c;
 
 	diag_setprog(argv[0]);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			usage(stdout, 0);
-		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
-			out = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1])
-			fprintf(stderr, "wasm-parse: unknown option %s\n", argv[i]), usage(stderr, 2);
-		else if (in)
-			usage(stderr, 2);
-		else
-			in = argv[i];
+	while ((c = getopt(argc, argv, "ho:")) != -1) {
+		switch (c) {
+		case 'h': usage(stdout, 0); break;
+		case 'o': out = optarg; break;
+		default: usage(stderr, 2);
+		}
 	}
-	if (out && strcmp(out, "-") && !freopen(out, "w", stdout))
-		fatal_errno("%s", out);
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (argc - optind > 1)
+		usage(stderr, 2);
+	if (optind < argc)
+		in = argv[optind];
 
 	buf = read_file(in, &len);
 	a = arena_new();
 	m = read_binary(a, in ? in : "-", buf, len);
+	open_output(out);
 	write_text(m, stdout);
 	close_stdout();
+	arena_free(a);
+	free(buf);
 	return 0;
 }

@@ -1,0 +1,61 @@
+#!/bin/sh
+# wasm-aot: compile a WebAssembly module to a native shared object by
+# chaining the pipeline's stages.  The stage list is stages() below.
+set -eu
+
+usage() {
+	echo "usage: wasm-aot [-o OUT.so] [-O0|-O1|-O2|-O3] [-v] [--keep-temps]"
+	echo "                [--target-cpu CPU] [--bounds-checks] FILE.wasm"
+}
+
+out= opt=-O2 verbose=0 keep=0 cpu= bounds= in=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h|--help) usage; exit 0 ;;
+	-o) [ $# -ge 2 ] || { usage >&2; exit 2; }; out=$2; shift ;;
+	-O0|-O1|-O2|-O3) opt=$1 ;;
+	-v) verbose=1 ;;
+	--keep-temps) keep=1 ;;
+	--target-cpu) [ $# -ge 2 ] || { usage >&2; exit 2; }; cpu=$2; shift ;;
+	--target-cpu=*) cpu=${1#--target-cpu=} ;;
+	--bounds-checks) bounds=--bounds-checks ;;
+	-*) echo "wasm-aot: unknown option $1" >&2; usage >&2; exit 2 ;;
+	*) [ -z "$in" ] || { usage >&2; exit 2; }; in=$1 ;;
+	esac
+	shift
+done
+[ -n "$in" ] || { usage >&2; exit 2; }
+[ -r "$in" ] || { echo "wasm-aot: $in: cannot read" >&2; exit 1; }
+[ -n "$out" ] || out=${in%.wasm}.so
+
+# The sibling tools of this script come first.
+here=$(cd "$(dirname "$0")" && pwd)
+PATH="$here:$PATH"
+
+base=${out%.so}
+if [ "$keep" = 1 ]; then
+	wat=$base.wat ll=$base.ll
+	tmp=
+else
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasm-aot.XXXXXX")
+	wat=$tmp/module.wat ll=$tmp/module.ll
+fi
+cleanup() { [ -z "$tmp" ] || rm -rf "$tmp"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# run CMD...: echo it with -v, then run it
+run() {
+	[ "$verbose" = 0 ] || echo "$*" >&2
+	"$@"
+}
+
+stages() {
+	run wasm-parse -o "$wat.parsed" "$in"
+	run wasm-verify -o "$wat" "$wat.parsed"
+	rm -f "$wat.parsed"
+	run wasm-lower $bounds -o "$ll" "$wat"
+	run wasm-codegen "$opt" ${cpu:+--target-cpu "$cpu"} -o "$out" "$ll"
+}
+
+stages
