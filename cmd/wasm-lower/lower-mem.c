@@ -1,0 +1,149 @@
+/*
+ * Linear memory: loads and stores with static offsets, in guard mode
+ * (no check unless the offset reaches past the guard) or bounds-check
+ * mode; memory.size and memory.grow; bulk memory through the runtime.
+ */
+#include "lower.h"
+
+/* The address of `size` bytes at addr32 + offset, trapping if out of
+ * bounds where the guard pages cannot catch it. */
+LLVMValueRef
+mem_address(struct lower *L, LLVMValueRef addr32, uint64_t offset, unsigned size)
+{
+	LLVMValueRef ea = LLVMBuildZExt(L->B, addr32, L->i64, "");
+
+	if (!L->mem_base)
+		lower_error(L, "no memory");
+	ea = LLVMBuildAdd(L->B, ea, const_i64(L, offset), "");
+	if (L->bounds_checks || offset + size > HEAP_GUARD) {
+		LLVMValueRef mem = field(L, L->ctx, VM_MEM0, L->ptr);
+		LLVMValueRef msize = field(L, mem, MEM_SIZE, L->i64);
+		LLVMValueRef end = LLVMBuildAdd(L->B, ea, const_i64(L, size), "");
+		trap_if(L, LLVMBuildICmp(L->B, LLVMIntUGT, end, msize, ""), WA_TRAP_MEM_OOB);
+	}
+	return LLVMBuildInBoundsGEP2(L->B, L->i8, L->mem_base, &ea, 1, "");
+}
+
+static LLVMValueRef
+load(struct lower *L, const struct instr *in, LLVMTypeRef ty, unsigned size)
+{
+	LLVMValueRef p = mem_address(L, pop_as(L, L->i32), in->u.offset, size), v;
+
+	p = LLVMBuildBitCast(L->B, p, LLVMPointerType(ty, 0), "");
+	v = LLVMBuildLoad2(L->B, ty, p, "");
+	LLVMSetAlignment(v, 1);
+	return v;
+}
+
+static void
+store(struct lower *L, const struct instr *in, LLVMTypeRef vt, LLVMTypeRef ty, unsigned size)
+{
+	LLVMValueRef v = pop_as(L, vt), p, s;
+
+	p = mem_address(L, pop_as(L, L->i32), in->u.offset, size);
+	if (ty != vt)
+		v = LLVMBuildTrunc(L->B, v, ty, "");
+	p = LLVMBuildBitCast(L->B, p, LLVMPointerType(ty, 0), "");
+	s = LLVMBuildStore(L->B, v, p);
+	LLVMSetAlignment(s, 1);
+}
+
+static void
+load_ext(struct lower *L, const struct instr *in, LLVMTypeRef narrow, unsigned size,
+         LLVMTypeRef to, int is_signed)
+{
+	LLVMValueRef v = load(L, in, narrow, size);
+
+	push(L, is_signed ? LLVMBuildSExt(L->B, v, to, "") : LLVMBuildZExt(L->B, v, to, ""));
+}
+
+/* A runtime entry point: ctx first, then the arguments as given. */
+LLVMValueRef
+rt_call(struct lower *L, enum rtfn which, LLVMTypeRef ret, LLVMValueRef *args, unsigned n)
+{
+	LLVMTypeRef params[8];
+	LLVMValueRef argv[8];
+	LLVMTypeRef fnty;
+	unsigned i;
+
+	params[0] = L->ptr;
+	argv[0] = L->ctx;
+	for (i = 0; i < n; i++) {
+		params[i + 1] = LLVMTypeOf(args[i]);
+		argv[i + 1] = args[i];
+	}
+	fnty = LLVMFunctionType(ret, params, n + 1, 0);
+	return LLVMBuildCall2(L->B, fnty, rt_fn(L, which, fnty), argv, n + 1, "");
+}
+
+static void
+bulk(struct lower *L, const struct instr *in)
+{
+	LLVMValueRef a[5];
+
+	switch (in->op) {
+	case OP_MEMORY_INIT:
+		a[3] = pop_as(L, L->i32), a[2] = pop_as(L, L->i32), a[1] = pop_as(L, L->i32);
+		a[0] = const_i32(L, in->idx);
+		rt_call(L, RT_MEMORY_INIT, L->voidt, a, 4);
+		break;
+	case OP_DATA_DROP:
+		a[0] = const_i32(L, in->idx);
+		rt_call(L, RT_DATA_DROP, L->voidt, a, 1);
+		break;
+	case OP_MEMORY_COPY:
+	case OP_MEMORY_FILL:
+		a[2] = pop_as(L, L->i32), a[1] = pop_as(L, L->i32), a[0] = pop_as(L, L->i32);
+		rt_call(L, in->op == OP_MEMORY_COPY ? RT_MEMORY_COPY : RT_MEMORY_FILL, L->voidt, a, 3);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+lower_memory(struct lower *L, const struct instr *in)
+{
+	LLVMValueRef a[2];
+
+	switch (in->op) {
+	case OP_I32_LOAD: push(L, load(L, in, L->i32, 4)); return 1;
+	case OP_I64_LOAD: push(L, load(L, in, L->i64, 8)); return 1;
+	case OP_F32_LOAD: push(L, load(L, in, L->f32, 4)); return 1;
+	case OP_F64_LOAD: push(L, load(L, in, L->f64, 8)); return 1;
+	case OP_I32_LOAD8_S: load_ext(L, in, L->i8, 1, L->i32, 1); return 1;
+	case OP_I32_LOAD8_U: load_ext(L, in, L->i8, 1, L->i32, 0); return 1;
+	case OP_I32_LOAD16_S: load_ext(L, in, L->i16, 2, L->i32, 1); return 1;
+	case OP_I32_LOAD16_U: load_ext(L, in, L->i16, 2, L->i32, 0); return 1;
+	case OP_I64_LOAD8_S: load_ext(L, in, L->i8, 1, L->i64, 1); return 1;
+	case OP_I64_LOAD8_U: load_ext(L, in, L->i8, 1, L->i64, 0); return 1;
+	case OP_I64_LOAD16_S: load_ext(L, in, L->i16, 2, L->i64, 1); return 1;
+	case OP_I64_LOAD16_U: load_ext(L, in, L->i16, 2, L->i64, 0); return 1;
+	case OP_I64_LOAD32_S: load_ext(L, in, L->i32, 4, L->i64, 1); return 1;
+	case OP_I64_LOAD32_U: load_ext(L, in, L->i32, 4, L->i64, 0); return 1;
+	case OP_I32_STORE: store(L, in, L->i32, L->i32, 4); return 1;
+	case OP_I64_STORE: store(L, in, L->i64, L->i64, 8); return 1;
+	case OP_F32_STORE: store(L, in, L->f32, L->f32, 4); return 1;
+	case OP_F64_STORE: store(L, in, L->f64, L->f64, 8); return 1;
+	case OP_I32_STORE8: store(L, in, L->i32, L->i8, 1); return 1;
+	case OP_I32_STORE16: store(L, in, L->i32, L->i16, 2); return 1;
+	case OP_I64_STORE8: store(L, in, L->i64, L->i8, 1); return 1;
+	case OP_I64_STORE16: store(L, in, L->i64, L->i16, 2); return 1;
+	case OP_I64_STORE32: store(L, in, L->i64, L->i32, 4); return 1;
+	case OP_MEMORY_SIZE: {
+		LLVMValueRef mem = field(L, L->ctx, VM_MEM0, L->ptr);
+		LLVMValueRef size = field(L, mem, MEM_SIZE, L->i64);
+		push(L, LLVMBuildTrunc(L->B, LLVMBuildLShr(L->B, size, const_i64(L, 16), ""), L->i32, ""));
+		return 1;
+	}
+	case OP_MEMORY_GROW:
+		a[1] = pop_as(L, L->i32);
+		a[0] = const_i32(L, 0);
+		push(L, rt_call(L, RT_MEMORY_GROW, L->i32, a, 2));
+		return 1;
+	case OP_MEMORY_INIT: case OP_DATA_DROP: case OP_MEMORY_COPY: case OP_MEMORY_FILL:
+		bulk(L, in);
+		return 1;
+	}
+	return 0;
+}

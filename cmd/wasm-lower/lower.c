@@ -1,0 +1,369 @@
+/*
+ * Module-level lowering: LLVM types, function declarations, and the
+ * per-function driver that hands each instruction to its family
+ * (control, variables, memory, numeric, SIMD).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "lower.h"
+
+void
+lower_error(struct lower *L, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (L->in && L->in->line)
+		error_line(L->file, L->in->line, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
+	if (L->in)
+		error_offset(L->file, L->in->offset, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
+	error_line(L->file, 0, "%s", msg);
+}
+
+LLVMTypeRef
+llvm_type(struct lower *L, uint8_t t)
+{
+	switch (t) {
+	case T_I32: return L->i32;
+	case T_I64: return L->i64;
+	case T_F32: return L->f32;
+	case T_F64: return L->f64;
+	case T_V128: return L->v128;
+	case T_FUNCREF: case T_EXTERNREF: return L->ptr;
+	}
+	lower_error(L, "bad value type 0x%02x", t);
+}
+
+/* The native signature: ctx first; several results as a struct. */
+LLVMTypeRef
+llvm_functype(struct lower *L, const struct functype *t)
+{
+	LLVMTypeRef *params = xcalloc(t->nparams + 1, sizeof *params), ret;
+	uint32_t i;
+
+	params[0] = L->ptr;
+	for (i = 0; i < t->nparams; i++)
+		params[i + 1] = llvm_type(L, t->params[i]);
+	if (t->nresults == 0) {
+		ret = L->voidt;
+	} else if (t->nresults == 1) {
+		ret = llvm_type(L, t->results[0]);
+	} else {
+		LLVMTypeRef *rs = xcalloc(t->nresults, sizeof *rs);
+		for (i = 0; i < t->nresults; i++)
+			rs[i] = llvm_type(L, t->results[i]);
+		ret = LLVMStructTypeInContext(L->C, rs, t->nresults, 0);
+		free(rs);
+	}
+	ret = LLVMFunctionType(ret, params, t->nparams + 1, 0);
+	free(params);
+	return ret;
+}
+
+void
+push(struct lower *L, LLVMValueRef v)
+{
+	if (L->sp == L->stackcap) {
+		L->stackcap = L->stackcap ? L->stackcap * 2 : 256;
+		L->stack = xrealloc(L->stack, L->stackcap * sizeof *L->stack);
+	}
+	L->stack[L->sp++] = v;
+}
+
+LLVMValueRef
+pop(struct lower *L)
+{
+	uint32_t floor = L->nframes ? L->frames[L->nframes - 1].height : 0;
+
+	if (L->sp <= floor)
+		lower_error(L, "operand stack underflow (run wasm-verify first)");
+	return L->stack[--L->sp];
+}
+
+/* Pop, checking the LLVM type, so invalid text cannot build bad IR. */
+LLVMValueRef
+pop_as(struct lower *L, LLVMTypeRef ty)
+{
+	LLVMValueRef v = pop(L);
+
+	if (LLVMTypeOf(v) != ty)
+		lower_error(L, "operand of the wrong type (run wasm-verify first)");
+	return v;
+}
+
+LLVMValueRef
+peek(struct lower *L, uint32_t depth)
+{
+	if (L->sp <= depth)
+		lower_error(L, "operand stack underflow");
+	return L->stack[L->sp - 1 - depth];
+}
+
+LLVMValueRef
+const_i32(struct lower *L, uint32_t v)
+{
+	return LLVMConstInt(L->i32, v, 0);
+}
+
+LLVMValueRef
+const_i64(struct lower *L, uint64_t v)
+{
+	return LLVMConstInt(L->i64, v, 0);
+}
+
+LLVMValueRef
+bool_to_i32(struct lower *L, LLVMValueRef b)
+{
+	return LLVMBuildZExt(L->B, b, L->i32, "");
+}
+
+/* Load a field of type ty at a byte offset from an i8* base. */
+LLVMValueRef
+field(struct lower *L, LLVMValueRef base, unsigned offset, LLVMTypeRef ty)
+{
+	LLVMValueRef idx = const_i64(L, offset);
+	LLVMValueRef p = LLVMBuildInBoundsGEP2(L->B, L->i8, base, &idx, 1, "");
+
+	p = LLVMBuildBitCast(L->B, p, LLVMPointerType(ty, 0), "");
+	return LLVMBuildLoad2(L->B, ty, p, "");
+}
+
+/* ((i8 **) field(ctx, offset))[index]: funcs, tables, globals. */
+LLVMValueRef
+ctx_array_elem(struct lower *L, unsigned offset, LLVMValueRef index)
+{
+	LLVMValueRef arr = field(L, L->ctx, offset, L->ptrptr);
+	LLVMValueRef p = LLVMBuildInBoundsGEP2(L->B, L->ptr, arr, &index, 1, "");
+
+	return LLVMBuildLoad2(L->B, L->ptr, p, "");
+}
+
+/* The runtime entry point in slot `which` of ctx->rt. */
+LLVMValueRef
+rt_fn(struct lower *L, enum rtfn which, LLVMTypeRef fnty)
+{
+	LLVMValueRef rt = field(L, L->ctx, VM_RT, L->ptr);
+
+	return field(L, rt, which * 8, LLVMPointerType(fnty, 0));
+}
+
+/* One cold block per trap kind per function: call rt->trap. */
+LLVMBasicBlockRef
+trap_block(struct lower *L, enum wa_trap code)
+{
+	LLVMBasicBlockRef saved, bb = L->traps[code];
+	LLVMTypeRef args[2], fnty;
+	LLVMValueRef fn, argv[2], call;
+
+	if (bb)
+		return bb;
+	saved = LLVMGetInsertBlock(L->B);
+	bb = L->traps[code] = LLVMAppendBasicBlockInContext(L->C, L->F, "trap");
+	LLVMPositionBuilderAtEnd(L->B, bb);
+	args[0] = L->ptr;
+	args[1] = L->i32;
+	fnty = LLVMFunctionType(L->voidt, args, 2, 0);
+	fn = rt_fn(L, RT_TRAP, fnty);
+	argv[0] = L->ctx;
+	argv[1] = const_i32(L, code);
+	call = LLVMBuildCall2(L->B, fnty, fn, argv, 2, "");
+	LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+	                         LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+	LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+	                         LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName("cold", 4), 0));
+	LLVMBuildUnreachable(L->B);
+	LLVMPositionBuilderAtEnd(L->B, saved);
+	return bb;
+}
+
+void
+trap_if(struct lower *L, LLVMValueRef cond, enum wa_trap code)
+{
+	LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->C, L->F, "");
+
+	LLVMBuildCondBr(L->B, cond, trap_block(L, code), ok);
+	LLVMPositionBuilderAtEnd(L->B, ok);
+}
+
+LLVMValueRef
+call_intrinsic(struct lower *L, const char *name, LLVMTypeRef *tys, unsigned ntys,
+               LLVMValueRef *args, unsigned nargs)
+{
+	unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+	LLVMValueRef fn;
+	LLVMTypeRef fnty;
+
+	if (!id)
+		die("no intrinsic %s", name);
+	fn = LLVMGetIntrinsicDeclaration(L->M, id, tys, ntys);
+	fnty = LLVMIntrinsicGetType(L->C, id, tys, ntys);
+	return LLVMBuildCall2(L->B, fnty, fn, args, nargs, "");
+}
+
+void
+check_interrupt(struct lower *L)
+{
+	LLVMValueRef v = field(L, L->ctx, VM_INTERRUPT, L->i32);
+
+	LLVMSetVolatile(v, 1);
+	trap_if(L, LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), ""), WA_TRAP_INTERRUPTED);
+}
+
+/* Symbol of function idx: its name-section name, else wasm_func_N. */
+const char *
+func_symbol(const struct module *m, uint32_t idx, char *buf, size_t size)
+{
+	uint32_t len;
+	const char *name = mod_funcname(m, idx, &len);
+
+	if (name && len && len == strlen(name))
+		return name;
+	snprintf(buf, size, "wasm_func_%u", idx);
+	return buf;
+}
+
+static void
+add_attr(struct lower *L, LLVMValueRef fn, const char *k, const char *v)
+{
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+	                        LLVMCreateStringAttribute(L->C, k, strlen(k), v, strlen(v)));
+}
+
+void
+set_func_attrs(struct lower *L, LLVMValueRef fn)
+{
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+	                        LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+	add_attr(L, fn, "probe-stack", "inline-asm");
+	add_attr(L, fn, "no-builtins", "");
+	add_attr(L, fn, "frame-pointer", "all");
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+}
+
+static void
+declare_functions(struct lower *L)
+{
+	const struct module *m = L->m;
+	uint32_t i;
+	char buf[32];
+
+	L->functypes = xcalloc(m->ntypes + 1, sizeof *L->functypes);
+	for (i = 0; i < m->ntypes; i++)
+		L->functypes[i] = llvm_functype(L, &m->types[i]);
+	L->funcs = xcalloc(m->nfuncs + 1, sizeof *L->funcs);
+	for (i = 0; i < m->nfuncs; i++) {
+		uint32_t t = m->funcs[i].type;
+		if (t >= m->ntypes)
+			lower_error(L, "function %u: type %u out of range", m->nfuncs_imported + i, t);
+		L->funcs[i] = LLVMAddFunction(L->M, func_symbol(m, m->nfuncs_imported + i, buf, sizeof buf),
+		                              L->functypes[t]);
+		set_func_attrs(L, L->funcs[i]);
+	}
+}
+
+/* Entry block: params and locals into allocas, then the checks every
+ * function makes: stack limit, interrupt. */
+static void
+begin_function(struct lower *L, uint32_t i)
+{
+	const struct functype *t = &L->m->types[L->fn->type];
+	LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(L->C, L->F, "entry");
+	LLVMValueRef fp, limit, zero = const_i32(L, 0);
+	uint32_t k;
+
+	LLVMPositionBuilderAtEnd(L->B, entry);
+	L->ctx = LLVMGetParam(L->F, 0);
+	L->nlocals = t->nparams + L->fn->nlocals;
+	L->locals = xcalloc(L->nlocals + 1, sizeof *L->locals);
+	L->localtypes = xcalloc(L->nlocals + 1, 1);
+	for (k = 0; k < L->nlocals; k++) {
+		uint8_t vt = k < t->nparams ? t->params[k] : L->fn->locals[k - t->nparams];
+		LLVMTypeRef ty = llvm_type(L, vt);
+		L->localtypes[k] = vt;
+		L->locals[k] = LLVMBuildAlloca(L->B, ty, "");
+		LLVMBuildStore(L->B, k < t->nparams ? LLVMGetParam(L->F, k + 1) : LLVMConstNull(ty), L->locals[k]);
+	}
+	fp = call_intrinsic(L, "llvm.frameaddress", &L->ptr, 1, &zero, 1);
+	fp = LLVMBuildPtrToInt(L->B, fp, L->i64, "");
+	limit = field(L, L->ctx, VM_STACK_LIMIT, L->i64);
+	trap_if(L, LLVMBuildICmp(L->B, LLVMIntULT, fp, limit, ""), WA_TRAP_STACK_EXHAUSTED);
+	check_interrupt(L);
+	if (mod_nmems(L->m)) {
+		L->mem_base = field(L, L->ctx, VM_MEM0_BASE, L->ptr);
+		LLVMSetMetadata(L->mem_base, LLVMGetMDKindIDInContext(L->C, "invariant.load", 14),
+		                LLVMMDNodeInContext(L->C, NULL, 0));
+	}
+	(void)i;
+}
+
+static void
+lower_instr(struct lower *L, const struct instr *in)
+{
+	L->in = in;
+	if (lower_control(L, in))
+		return;
+	if (L->unreachable)
+		return;
+	if (lower_variable(L, in) || lower_memory(L, in) || lower_numeric(L, in) || lower_simd(L, in))
+		return;
+	lower_error(L, "instruction not supported");
+}
+
+static void
+lower_function(struct lower *L, uint32_t i)
+{
+	uint32_t k;
+
+	memset(L->traps, 0, sizeof L->traps);
+	L->fn = &L->m->funcs[i];
+	L->fidx = L->m->nfuncs_imported + i;
+	L->F = L->funcs[i];
+	L->sp = 0;
+	L->nframes = 0;
+	L->unreachable = 0;
+	L->dead_depth = 0;
+	L->in = NULL;
+	begin_function(L, i);
+	ctl_begin_function(L);
+	for (k = 0; k < L->fn->ncode && L->nframes; k++)
+		lower_instr(L, &L->fn->code[k]);
+	if (L->nframes || k != L->fn->ncode)
+		lower_error(L, "function body does not end with its end");
+	free(L->locals);
+	free(L->localtypes);
+}
+
+void
+lower_module(struct lower *L)
+{
+	uint32_t i;
+
+	L->C = LLVMContextCreate();
+	L->M = LLVMModuleCreateWithNameInContext(L->file, L->C);
+	L->B = LLVMCreateBuilderInContext(L->C);
+	L->i1 = LLVMInt1TypeInContext(L->C);
+	L->i8 = LLVMInt8TypeInContext(L->C);
+	L->i16 = LLVMInt16TypeInContext(L->C);
+	L->i32 = LLVMInt32TypeInContext(L->C);
+	L->i64 = LLVMInt64TypeInContext(L->C);
+	L->f32 = LLVMFloatTypeInContext(L->C);
+	L->f64 = LLVMDoubleTypeInContext(L->C);
+	L->v128 = LLVMVectorType(L->i8, 16);
+	L->ptr = LLVMPointerType(L->i8, 0);
+	L->ptrptr = LLVMPointerType(L->ptr, 0);
+	L->voidt = LLVMVoidTypeInContext(L->C);
+	LLVMSetTarget(L->M, "x86_64-pc-linux-gnu");
+	declare_functions(L);
+	for (i = 0; i < L->m->nfuncs; i++)
+		lower_function(L, i);
+	L->in = NULL;
+	emit_contract(L);
+}

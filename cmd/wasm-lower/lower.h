@@ -1,0 +1,125 @@
+/*
+ * wasm-lower: shared state of the translation from struct module to
+ * LLVM IR (through the LLVM C API).  See wasm-contract(5) for the ABI.
+ */
+#include <stdint.h>
+
+#include <llvm-c/Core.h>
+
+#include "contract.h"
+#include "module.h"
+
+/* Byte offsets the generated code reads (lib/contract.h). */
+enum {
+	VM_MEM0_BASE = 0, VM_MEM0 = 8, VM_FUNCS = 16, VM_TABLES = 24, VM_GLOBALS = 32,
+	VM_TYPEIDS = 40, VM_RT = 48, VM_STACK_LIMIT = 56, VM_INTERRUPT = 64,
+	MEM_SIZE = 8, TABLE_ELEMS = 0, TABLE_SIZE = 8,
+	FUNC_CODE = 0, FUNC_TYPEID = 8, FUNC_CTX = 16,
+};
+
+/* Slots of struct wa_rtfns. */
+enum rtfn {
+	RT_TRAP, RT_MEMORY_GROW, RT_MEMORY_INIT, RT_DATA_DROP, RT_MEMORY_COPY,
+	RT_MEMORY_FILL, RT_TABLE_INIT, RT_ELEM_DROP, RT_TABLE_COPY, RT_TABLE_GROW,
+	RT_TABLE_FILL, RT_HOST_CALL,
+};
+
+/* Heap layout in guard mode: accesses reaching past the guard get an
+ * explicit check. */
+#define HEAP_RESERVE (4ull << 30)
+#define HEAP_GUARD (2ull << 30)
+
+enum frame_kind { FR_FUNC, FR_BLOCK, FR_LOOP, FR_IF, FR_ELSE };
+
+struct frame {
+	enum frame_kind kind;
+	LLVMBasicBlockRef merge;   /* after the construct */
+	LLVMBasicBlockRef header;  /* loop: the branch target */
+	LLVMBasicBlockRef elsebb;  /* if: the false edge */
+	LLVMValueRef *phis;        /* results at merge */
+	LLVMValueRef *hphis;       /* loop: params at header */
+	LLVMValueRef *params;      /* if: params, to re-push for else */
+	const uint8_t *ptypes, *rtypes;
+	uint32_t nparams, nresults;
+	uint32_t height;           /* value stack height below the params */
+	uint32_t nincoming;        /* edges into merge */
+	int unreachable_outer;     /* was the code unreachable around it */
+};
+
+struct lower {
+	const struct module *m;
+	const char *file;
+	int bounds_checks;
+	LLVMContextRef C;
+	LLVMModuleRef M;
+	LLVMBuilderRef B;
+	/* types */
+	LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, v128, ptr, ptrptr, voidt;
+	LLVMTypeRef *functypes;    /* native type per wasm type index */
+	LLVMValueRef *funcs;       /* defined functions (index - imported) */
+	LLVMValueRef *tramps;      /* per type */
+	LLVMValueRef *adapters;    /* per imported function */
+	/* the function being lowered */
+	const struct func *fn;
+	uint32_t fidx;
+	LLVMValueRef F, ctx, mem_base;
+	LLVMValueRef *locals;      /* allocas */
+	uint8_t *localtypes;
+	uint32_t nlocals;
+	LLVMBasicBlockRef traps[WA_NTRAPS];
+	LLVMValueRef *stack;
+	uint32_t sp, stackcap;
+	struct frame *frames;
+	uint32_t nframes, framecap;
+	int unreachable;           /* skipping dead code */
+	uint32_t dead_depth;       /* blocks opened while skipping */
+	const struct instr *in;    /* current instruction, for messages */
+};
+
+_Noreturn void lower_error(struct lower *, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* lower.c */
+LLVMTypeRef llvm_type(struct lower *, uint8_t valtype);
+LLVMTypeRef llvm_functype(struct lower *, const struct functype *);
+void push(struct lower *, LLVMValueRef);
+LLVMValueRef pop(struct lower *);
+LLVMValueRef pop_as(struct lower *, LLVMTypeRef);
+LLVMValueRef peek(struct lower *, uint32_t depth);
+LLVMValueRef field(struct lower *, LLVMValueRef base, unsigned offset, LLVMTypeRef ty);
+LLVMValueRef ctx_array_elem(struct lower *, unsigned offset, LLVMValueRef index);
+LLVMBasicBlockRef trap_block(struct lower *, enum wa_trap);
+void trap_if(struct lower *, LLVMValueRef cond, enum wa_trap);
+LLVMValueRef rt_fn(struct lower *, enum rtfn, LLVMTypeRef fnty);
+LLVMValueRef call_intrinsic(struct lower *, const char *name, LLVMTypeRef *tys, unsigned ntys,
+                            LLVMValueRef *args, unsigned nargs);
+LLVMValueRef const_i32(struct lower *, uint32_t);
+LLVMValueRef const_i64(struct lower *, uint64_t);
+LLVMValueRef bool_to_i32(struct lower *, LLVMValueRef);
+void check_interrupt(struct lower *);
+void set_func_attrs(struct lower *, LLVMValueRef fn);
+void lower_module(struct lower *);
+const char *func_symbol(const struct module *, uint32_t idx, char *buf, size_t size);
+
+/* lower-ctl.c */
+int lower_control(struct lower *, const struct instr *);
+void ctl_begin_function(struct lower *);
+void ctl_end_function(struct lower *);
+LLVMValueRef emit_call(struct lower *, LLVMValueRef fn, LLVMTypeRef fnty, LLVMValueRef ctx,
+                       const struct functype *);
+
+/* lower-num.c */
+int lower_numeric(struct lower *, const struct instr *);
+/* lower-mem.c */
+int lower_memory(struct lower *, const struct instr *);
+LLVMValueRef rt_call(struct lower *, enum rtfn, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
+LLVMValueRef mem_address(struct lower *, LLVMValueRef addr32, uint64_t offset, unsigned size);
+/* lower-ref.c */
+int lower_variable(struct lower *, const struct instr *);
+/* lower-simd.c */
+int lower_simd(struct lower *, const struct instr *);
+
+/* contract.c */
+void emit_contract(struct lower *);
+LLVMValueRef emit_trampoline(struct lower *, uint32_t type);
+LLVMValueRef emit_adapter(struct lower *, uint32_t import_func);

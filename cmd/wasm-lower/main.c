@@ -1,0 +1,62 @@
+/*
+ * wasm-lower: module text (or a binary module) to LLVM IR text that
+ * follows the sandbox ABI of wasm-contract(5).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "lower.h"
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: wasm-lower [--bounds-checks] [-o FILE] [FILE]\n");
+	exit(status);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lower L = {0};
+	const char *in = NULL, *out = NULL;
+	unsigned char *buf;
+	size_t len;
+	char *err = NULL;
+	int i;
+
+	diag_setprog(argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			usage(stdout, 0);
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--bounds-checks"))
+			L.bounds_checks = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			fprintf(stderr, "wasm-lower: unknown option %s\n", argv[i]), usage(stderr, 2);
+		else if (in)
+			usage(stderr, 2);
+		else
+			in = argv[i];
+	}
+	L.file = in ? in : "-";
+
+	buf = read_file(in, &len);
+	if (len >= 4 && !memcmp(buf, "\0asm", 4))
+		L.m = read_binary(arena_new(), L.file, buf, len);
+	else
+		L.m = read_text(arena_new(), L.file, (const char *)buf, len);
+	lower_module(&L);
+	if (out && strcmp(out, "-")) {
+		if (LLVMPrintModuleToFile(L.M, out, &err))
+			fatal("%s: %s", out, err);
+	} else {
+		char *s = LLVMPrintModuleToString(L.M);
+		fputs(s, stdout);
+		close_stdout();
+	}
+	return 0;
+}
