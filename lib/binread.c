@@ -14,9 +14,12 @@
 #include "diag.h"
 #include "module.h"
 
-/* Implementation limit on the locals of one function: the spec allows
- * 2^32 - 1, but each one costs a byte here and a slot in every tool. */
-enum { MAX_LOCALS = 1000000 };
+/* Implementation limits on locals: the spec allows 2^32 - 1 in one
+ * function, but locals are kept expanded, a byte each, and a body of
+ * eight bytes can declare a million of them.  Per function we allow
+ * what V8 allows; per module a total that bounds the memory a small
+ * malicious input can make us allocate. */
+enum { MAX_LOCALS = 50000, MAX_MODULE_LOCALS = 1 << 25 };
 
 void
 bin_fail(struct reader *r, const char *fmt, ...)
@@ -399,9 +402,11 @@ read_elem_items(struct reader *r, struct elem *e, int exprs)
 static void
 read_elemkind(struct reader *r, struct elem *e)
 {
-	if (bin_u8(r) != 0x00) {
+	uint8_t kind = bin_u8(r);
+
+	if (kind != 0x00) {
 		r->p--;
-		bin_fail(r, "malformed element kind");
+		bin_fail(r, "malformed element kind 0x%02x", kind);
 	}
 	e->type = T_FUNCREF;
 }
@@ -486,6 +491,10 @@ read_locals(struct reader *r, struct func *f)
 	if (total > MAX_LOCALS)
 		bin_fail(r, "too many locals: %llu (this implementation allows %d)",
 		         (unsigned long long)total, MAX_LOCALS);
+	r->nlocals += total;
+	if (r->nlocals > MAX_MODULE_LOCALS)
+		bin_fail(r, "too many locals in the module (this implementation allows %d)",
+		         MAX_MODULE_LOCALS);
 	f->nlocals = (uint32_t)total;
 	p = f->locals = arena_alloc(r->a, total);
 	r->p = start;
@@ -542,6 +551,11 @@ read_custom(struct reader *r, struct module *m, uint8_t after)
 	r->p = r->end;
 }
 
+static const char *const section_name[13] = {
+	"custom", "type", "import", "function", "table", "memory", "global",
+	"export", "start", "element", "code", "data", "data count",
+};
+
 /* Position of each section id in the required order (custom: 0). */
 static const uint8_t order[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
 
@@ -591,11 +605,13 @@ read_binary(struct arena *a, const char *filename, const uint8_t *buf, size_t le
 			bin_fail(&r, "malformed section id %u", id);
 		}
 		size = bin_u32(&r);
-		need(&r, size);
+		if (size > (size_t)(r.end - r.p))
+			bin_fail(&r, "section size %u exceeds the %zu bytes left", size,
+			         (size_t)(r.end - r.p));
 		if (id != 0) {
 			if (order[id] <= last) {
 				r.p = at;
-				bin_fail(&r, "unexpected content after last section: section %u out of order or repeated", id);
+				bin_fail(&r, "%s section out of order or repeated", section_name[id]);
 			}
 			last = order[id];
 		}

@@ -9,7 +9,7 @@ struct reader {
 	const char *file;
 	struct arena *a;
 	struct module *m;
-	int soft; /* name section: on error, give up quietly */
+	uint64_t nlocals; /* locals declared so far, against a limit */
 };
 
 _Noreturn void bin_fail(struct reader *, const char *fmt, ...)

@@ -1,129 +1,236 @@
 /* Instructions in canonical text: one a line, indented by depth. */
-#include <inttypes.h>
 #include <string.h>
 
 #include "textwrite.h"
 
-static void
-put_u(FILE *f, uint64_t v)
+void
+out_flush(struct out *o)
 {
+	if (o->p > o->buf)
+		fwrite(o->buf, 1, (size_t)(o->p - o->buf), o->f);
+	o->p = o->buf;
+}
+
+/* Decimal, two digits at a time: integers are most of the text. */
+void
+out_u(struct out *o, uint64_t v)
+{
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char buf[24], *p = buf + sizeof buf;
 
-	*--p = 0;
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	fputs(p, f);
-}
-
-static void
-put_memarg(FILE *f, const struct instr *in)
-{
-	if (in->u.offset) {
-		fputs(" offset=", f);
-		put_u(f, in->u.offset);
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (v % 100), 2);
+		v /= 100;
 	}
-	if (in->align != opinfo[in->op].aux) {
-		fputs(" align=", f);
-		put_u(f, (uint64_t)1 << in->align);
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	out_mem(o, p, (size_t)(buf + sizeof buf - p));
+}
+
+void
+out_i(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		out_c(o, '-');
+		out_u(o, -(uint64_t)v);
+	} else {
+		out_u(o, (uint64_t)v);
 	}
 }
 
 static void
-put_blocktype(FILE *f, const struct blocktype *bt)
+sp_u(struct out *o, uint64_t v)
 {
-	if (bt->is_index)
-		fprintf(f, " (type %u)", bt->index);
-	else if (bt->valtype != T_EMPTY)
-		fprintf(f, " (result %s)", valtype_name(bt->valtype));
+	out_c(o, ' ');
+	out_u(o, v);
 }
 
-static void
-put_v128(FILE *f, const uint8_t *b)
+/* Instruction names with their lengths, computed once. */
+static const char *
+opname(uint16_t op, size_t *len)
 {
+	static uint8_t lens[NOPS];
+	static int done;
 	int i;
 
-	fputs(" i32x4", f);
+	if (!done) {
+		for (i = 0; i < NOPS; i++)
+			lens[i] = (uint8_t)strlen(opinfo[i].name);
+		done = 1;
+	}
+	*len = lens[op];
+	return opinfo[op].name;
+}
+
+static void
+put_memarg(struct out *o, const struct instr *in)
+{
+	if (in->u.offset) {
+		out_mem(o, " offset=", 8);
+		out_u(o, in->u.offset);
+	}
+	if (in->align != opinfo[in->op].aux) {
+		out_mem(o, " align=", 7);
+		out_u(o, (uint64_t)1 << (in->align & 63));
+	}
+}
+
+static void
+put_valtype(struct out *o, uint8_t t)
+{
+	const char *s = valtype_name(t);
+
+	out_s(o, s ? s : "<bad type>");
+}
+
+static void
+put_blocktype(struct out *o, const struct blocktype *bt)
+{
+	if (bt->is_index) {
+		out_mem(o, " (type ", 7);
+		out_u(o, bt->index);
+		out_c(o, ')');
+	} else if (bt->valtype != T_EMPTY) {
+		out_mem(o, " (result ", 9);
+		put_valtype(o, bt->valtype);
+		out_c(o, ')');
+	}
+}
+
+static void
+put_v128(struct out *o, const uint8_t *b)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[4 * 11], *p = buf;
+	int i, k;
+
+	out_mem(o, " i32x4", 6);
 	for (i = 0; i < 4; i++) {
-		uint32_t w;
-		memcpy(&w, b + 4 * i, 4);
-		fprintf(f, " 0x%08" PRIx32, w);
+		*p++ = ' ';
+		*p++ = '0';
+		*p++ = 'x';
+		for (k = 3; k >= 0; k--) {
+			*p++ = hex[b[4 * i + k] >> 4];
+			*p++ = hex[b[4 * i + k] & 15];
+		}
+	}
+	out_mem(o, buf, (size_t)(p - buf));
+}
+
+static void
+put_selectt(struct out *o, const struct instr *in)
+{
+	uint32_t i;
+
+	if (!in->n)
+		out_mem(o, " (result)", 9);
+	for (i = 0; i < in->n; i++) {
+		out_mem(o, " (result ", 9);
+		put_valtype(o, in->types[i]);
+		out_c(o, ')');
+	}
+}
+
+/* Immediates that are plain indices, in text order. */
+static void
+put_indices(struct out *o, const struct instr *in, enum imm kind)
+{
+	uint32_t i;
+
+	switch (kind) {
+	case IMM_BRTABLE:
+		for (i = 0; i < in->n; i++)
+			sp_u(o, in->targets[i]);
+		sp_u(o, in->idx);
+		break;
+	case IMM_CALLIND:
+		if (in->idx2)
+			sp_u(o, in->idx2);
+		out_mem(o, " (type ", 7);
+		out_u(o, in->idx);
+		out_c(o, ')');
+		break;
+	case IMM_TABLEINIT:
+		sp_u(o, in->idx2);
+		sp_u(o, in->idx);
+		break;
+	case IMM_TABLECOPY:
+		sp_u(o, in->idx);
+		sp_u(o, in->idx2);
+		break;
+	default:
+		sp_u(o, in->idx);
+		break;
 	}
 }
 
 void
-tw_instr(FILE *f, const struct instr *in)
+tw_instr(struct out *o, const struct instr *in)
 {
-	const struct opinfo *o = &opinfo[in->op];
-	uint32_t i;
+	enum imm kind = opinfo[in->op].imm;
+	size_t len;
+	const char *name = opname(in->op, &len);
+	int i;
 
-	fputs(o->name, f);
-	switch (o->imm) {
+	out_mem(o, name, len);
+	switch (kind) {
 	case IMM_NONE: case IMM_MEMIDX: case IMM_MEMCOPY:
 		break;
-	case IMM_BLOCK: put_blocktype(f, &in->bt); break;
+	case IMM_BLOCK: put_blocktype(o, &in->bt); break;
 	case IMM_LABEL: case IMM_FUNC: case IMM_LOCAL: case IMM_GLOBAL: case IMM_TABLE:
 	case IMM_DATA: case IMM_ELEM: case IMM_MEMINIT: case IMM_LANE:
-		putc(' ', f);
-		put_u(f, in->idx);
+	case IMM_BRTABLE: case IMM_CALLIND: case IMM_TABLEINIT: case IMM_TABLECOPY:
+		put_indices(o, in, kind);
 		break;
-	case IMM_BRTABLE:
-		for (i = 0; i < in->n; i++) {
-			putc(' ', f);
-			put_u(f, in->targets[i]);
-		}
-		putc(' ', f);
-		put_u(f, in->idx);
-		break;
-	case IMM_CALLIND:
-		if (in->idx2)
-			fprintf(f, " %u", in->idx2);
-		fprintf(f, " (type %u)", in->idx);
-		break;
-	case IMM_MEM: put_memarg(f, in); break;
+	case IMM_MEM: put_memarg(o, in); break;
 	case IMM_MEMLANE:
-		put_memarg(f, in);
-		fprintf(f, " %u", in->idx);
+		put_memarg(o, in);
+		sp_u(o, in->idx);
 		break;
-	case IMM_TABLEINIT: fprintf(f, " %u %u", in->idx2, in->idx); break;
-	case IMM_TABLECOPY: fprintf(f, " %u %u", in->idx, in->idx2); break;
-	case IMM_I32: fprintf(f, " %" PRId32, (int32_t)in->u.i32); break;
-	case IMM_I64: fprintf(f, " %" PRId64, (int64_t)in->u.i64); break;
-	case IMM_F32: putc(' ', f); tw_f32(f, in->u.f32); break;
-	case IMM_F64: putc(' ', f); tw_f64(f, in->u.f64); break;
-	case IMM_V128: put_v128(f, in->u.v128); break;
+	case IMM_I32: out_c(o, ' '); out_i(o, (int32_t)in->u.i32); break;
+	case IMM_I64: out_c(o, ' '); out_i(o, (int64_t)in->u.i64); break;
+	case IMM_F32: out_c(o, ' '); tw_f32(o, in->u.f32); break;
+	case IMM_F64: out_c(o, ' '); tw_f64(o, in->u.f64); break;
+	case IMM_V128: put_v128(o, in->u.v128); break;
 	case IMM_SHUFFLE:
 		for (i = 0; i < 16; i++)
-			fprintf(f, " %u", in->u.v128[i]);
+			sp_u(o, in->u.v128[i]);
 		break;
-	case IMM_SELECTT:
-		if (!in->n)
-			fputs(" (result)", f);
-		for (i = 0; i < in->n; i++)
-			fprintf(f, " (result %s)", valtype_name(in->types[i]));
-		break;
+	case IMM_SELECTT: put_selectt(o, in); break;
 	case IMM_REFTYPE:
-		fputs(in->valtype == T_FUNCREF ? " func" : " extern", f);
+		out_s(o, in->valtype == T_FUNCREF ? " func" : " extern");
 		break;
 	}
 }
 
-static void
-indent(FILE *f, uint32_t depth)
-{
-	static const char spaces[] = "                                                                ";
-	uint32_t n = 4 + 2 * depth;
+/* Indentation stops growing at MAX_INDENT levels: without a limit a
+ * body of deeply nested blocks would make output quadratic in its
+ * size (readers ignore whitespace, so nothing is lost). */
+enum { MAX_INDENT = 256 };
 
-	while (n > sizeof spaces - 1) {
-		fputs(spaces, f);
-		n -= sizeof spaces - 1;
-	}
-	fwrite(spaces, 1, n, f);
+static void
+indent(struct out *o, uint32_t depth)
+{
+	static char spaces[4 + 2 * MAX_INDENT];
+
+	if (spaces[0] != ' ')
+		memset(spaces, ' ', sizeof spaces);
+	if (depth > MAX_INDENT)
+		depth = MAX_INDENT;
+	out_mem(o, spaces, 4 + 2 * (size_t)depth);
 }
 
 /* The body without the function's final END. */
 void
-tw_body(FILE *f, const struct instr *code, uint32_t n)
+tw_body(struct out *o, const struct instr *code, uint32_t n)
 {
 	uint32_t i, depth = 0;
 
@@ -131,9 +238,9 @@ tw_body(FILE *f, const struct instr *code, uint32_t n)
 		uint16_t op = code[i].op;
 		if ((op == OP_END || op == OP_ELSE) && depth > 0)
 			depth--;
-		indent(f, depth);
-		tw_instr(f, &code[i]);
-		putc('\n', f);
+		indent(o, depth);
+		tw_instr(o, &code[i]);
+		out_c(o, '\n');
 		if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF || op == OP_ELSE)
 			depth++;
 	}
@@ -142,22 +249,24 @@ tw_body(FILE *f, const struct instr *code, uint32_t n)
 /* A constant expression: one instruction folded, otherwise flat in a
  * group named keyword (or bare, for globals). */
 void
-tw_expr(FILE *f, const struct expr *e, const char *keyword)
+tw_expr(struct out *o, const struct expr *e, const char *keyword)
 {
 	uint32_t i, n = e->n ? e->n - 1 : 0;
 
 	if (n == 1 && opinfo[e->code[0].op].imm != IMM_BLOCK) {
-		fputs(" (", f);
-		tw_instr(f, &e->code[0]);
-		putc(')', f);
+		out_mem(o, " (", 2);
+		tw_instr(o, &e->code[0]);
+		out_c(o, ')');
 		return;
 	}
-	if (keyword)
-		fprintf(f, " (%s", keyword);
+	if (keyword) {
+		out_mem(o, " (", 2);
+		out_s(o, keyword);
+	}
 	for (i = 0; i < n; i++) {
-		putc(' ', f);
-		tw_instr(f, &e->code[i]);
+		out_c(o, ' ');
+		tw_instr(o, &e->code[i]);
 	}
 	if (keyword)
-		putc(')', f);
+		out_c(o, ')');
 }

@@ -2,9 +2,8 @@
  * The text writer: struct module to the canonical module text of
  * wasm-module(5).  Exact: integers in decimal, floats as hexadecimal
  * floats with NaN payloads, data as escaped strings, names as escaped
- * identifiers.
+ * identifiers.  Instructions are in textwrite-code.c.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,8 @@
 #include "arena.h"
 #include "module.h"
 #include "textwrite.h"
+
+static const char hex[] = "0123456789abcdef";
 
 static const char *const section_names[13] = {
 	"custom", "type", "import", "func", "table", "memory", "global",
@@ -27,126 +28,167 @@ is_idchar(unsigned char c)
 
 /* $name, with bytes that are no idchar, and backslash, as \hh. */
 void
-tw_id(FILE *f, const char *s, uint32_t len)
+tw_id(struct out *o, const char *s, uint32_t len)
 {
 	uint32_t i;
 
-	putc('$', f);
+	out_c(o, '$');
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (is_idchar(c))
-			putc(c, f);
-		else
-			fprintf(f, "\\%02x", c);
-	}
-}
-
-/* A string literal; in_comment also escapes ';' so ";)" cannot occur. */
-void
-tw_string(FILE *f, const uint8_t *s, uint32_t len, int in_comment)
-{
-	static const char hex[] = "0123456789abcdef";
-	uint32_t i;
-
-	putc('"', f);
-	for (i = 0; i < len; i++) {
-		uint8_t c = s[i];
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && !(in_comment && c == ';')) {
-			putc(c, f);
+		if (is_idchar(c)) {
+			out_c(o, (char)c);
 		} else {
-			putc('\\', f);
-			putc(hex[c >> 4], f);
-			putc(hex[c & 15], f);
+			out_c(o, '\\');
+			out_c(o, hex[c >> 4]);
+			out_c(o, hex[c & 15]);
 		}
 	}
-	putc('"', f);
 }
 
-/* Hex digits of a fraction, trailing zeros dropped. */
-static void
-put_frac(FILE *f, uint64_t frac, int digits)
+/* A string literal; in_comment also escapes ';' so ";)" cannot occur.
+ * Runs of plain bytes are copied at once: data segments can be large. */
+void
+tw_string(struct out *o, const uint8_t *s, uint32_t len, int in_comment)
 {
-	char buf[17];
-	int n;
+	uint32_t i = 0, start;
 
-	snprintf(buf, sizeof buf, "%0*" PRIx64, digits, frac);
-	for (n = digits; n > 0 && buf[n - 1] == '0'; n--)
-		;
-	if (n) {
-		putc('.', f);
-		fwrite(buf, 1, n, f);
+	out_c(o, '"');
+	while (i < len) {
+		start = i;
+		while (i < len && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\' &&
+		       !(in_comment && s[i] == ';'))
+			i++;
+		out_mem(o, (const char *)s + start, i - start);
+		if (i < len) {
+			out_c(o, '\\');
+			out_c(o, hex[s[i] >> 4]);
+			out_c(o, hex[s[i] & 15]);
+			i++;
+		}
 	}
+	out_c(o, '"');
 }
 
-/* A float from its bits: sign, exponent and mantissa widths given. */
+/* A float from its bits, given the exponent and mantissa widths:
+ * 0x1.8p+1, 0x0.000002p-126 (subnormal), inf, nan:0x400000. */
 static void
-put_float(FILE *f, uint64_t bits, int expbits, int mantbits)
+put_float(struct out *o, uint64_t bits, int expbits, int mantbits)
 {
 	uint64_t mant = bits & ((1ull << mantbits) - 1);
 	int exp = (int)((bits >> mantbits) & ((1u << expbits) - 1));
 	int bias = (1 << (expbits - 1)) - 1, digits = (mantbits + 3) / 4;
-	int shift = digits * 4 - mantbits;
+	uint64_t frac = mant << (digits * 4 - mantbits);
+	char buf[40], *p = buf;
+	int i, n;
 
 	if (bits >> (expbits + mantbits))
-		putc('-', f);
+		*p++ = '-';
 	if (exp == (1 << expbits) - 1) {
-		if (mant)
-			fprintf(f, "nan:0x%" PRIx64, mant);
-		else
-			fputs("inf", f);
-	} else if (exp == 0 && mant == 0) {
-		fputs("0x0p+0", f);
-	} else if (exp == 0) {
-		fputs("0x0", f);
-		put_frac(f, mant << shift, digits);
-		fprintf(f, "p-%d", bias - 1);
-	} else {
-		fputs("0x1", f);
-		put_frac(f, mant << shift, digits);
-		fprintf(f, "p%+d", exp - bias);
+		if (!mant) {
+			out_mem(o, buf, (size_t)(p - buf));
+			out_mem(o, "inf", 3);
+			return;
+		}
+		memcpy(p, "nan:0x", 6);
+		p += 6;
+		for (n = 60; n > 0 && !(mant >> n); n -= 4)
+			;
+		for (; n >= 0; n -= 4)
+			*p++ = hex[(mant >> n) & 15];
+		out_mem(o, buf, (size_t)(p - buf));
+		return;
+	}
+	*p++ = '0';
+	*p++ = 'x';
+	*p++ = exp ? '1' : '0';
+	for (n = digits; n > 0 && !((frac >> (4 * (digits - n))) & 15); n--)
+		;
+	if (n)
+		*p++ = '.';
+	for (i = 0; i < n; i++)
+		*p++ = hex[(frac >> (4 * (digits - 1 - i))) & 15];
+	*p++ = 'p';
+	out_mem(o, buf, (size_t)(p - buf));
+	if (!exp && !mant)
+		out_mem(o, "+0", 2);
+	else if (!exp)
+		out_i(o, 1 - bias);
+	else {
+		if (exp >= bias)
+			out_c(o, '+');
+		out_i(o, exp - bias);
 	}
 }
 
 void
-tw_f32(FILE *f, uint32_t bits)
+tw_f32(struct out *o, uint32_t bits)
 {
-	put_float(f, bits, 8, 23);
+	put_float(o, bits, 8, 23);
 }
 
 void
-tw_f64(FILE *f, uint64_t bits)
+tw_f64(struct out *o, uint64_t bits)
 {
-	put_float(f, bits, 11, 52);
+	put_float(o, bits, 11, 52);
 }
 
 static void
-put_valtypes(FILE *f, const char *kw, const uint8_t *t, uint32_t n)
+put_valtype(struct out *o, uint8_t t)
+{
+	const char *s = valtype_name(t);
+
+	out_s(o, s ? s : "<bad type>");
+}
+
+static void
+put_valtypes(struct out *o, const char *kw, const uint8_t *t, uint32_t n)
 {
 	uint32_t i;
 
 	if (!n)
 		return;
-	fprintf(f, " (%s", kw);
-	for (i = 0; i < n; i++)
-		fprintf(f, " %s", valtype_name(t[i]));
-	putc(')', f);
+	out_mem(o, " (", 2);
+	out_s(o, kw);
+	for (i = 0; i < n; i++) {
+		out_c(o, ' ');
+		put_valtype(o, t[i]);
+	}
+	out_c(o, ')');
 }
 
 static void
-put_limits(FILE *f, const struct limits *l)
+put_limits(struct out *o, const struct limits *l)
 {
-	fprintf(f, " %" PRIu64, l->min);
-	if (l->has_max)
-		fprintf(f, " %" PRIu64, l->max);
+	out_c(o, ' ');
+	out_u(o, l->min);
+	if (l->has_max) {
+		out_c(o, ' ');
+		out_u(o, l->max);
+	}
 }
 
 static void
-put_globaltype(FILE *f, const struct globaltype *g)
+put_globaltype(struct out *o, const struct globaltype *g)
 {
-	if (g->mut)
-		fprintf(f, " (mut %s)", valtype_name(g->valtype));
-	else
-		fprintf(f, " %s", valtype_name(g->valtype));
+	if (g->mut) {
+		out_mem(o, " (mut ", 6);
+		put_valtype(o, g->valtype);
+		out_c(o, ')');
+	} else {
+		out_c(o, ' ');
+		put_valtype(o, g->valtype);
+	}
+}
+
+/* "  (KIND (;N;)" opening a field. */
+static void
+open_field(struct out *o, const char *kind, uint32_t idx)
+{
+	out_mem(o, "  (", 3);
+	out_s(o, kind);
+	out_mem(o, " (;", 3);
+	out_u(o, idx);
+	out_mem(o, ";)", 2);
 }
 
 /* Function names already printed, so a duplicate is left out. */
@@ -178,12 +220,13 @@ nameset_add(struct nameset *ns, const struct name *nm)
 	return 1;
 }
 
-/* Which functions get a printed $name: printable[f] != 0. */
-static uint8_t *
+/* The printable $name of each function, or NULL: names come sorted by
+ * index, so the first function to carry a name keeps it. */
+static const struct name **
 printable_names(const struct module *m)
 {
 	uint32_t i, nf = mod_nfuncs(m);
-	uint8_t *ok = arena_alloc(m->arena, nf + 1);
+	const struct name **ok = arena_array(m->arena, (size_t)nf + 1, sizeof *ok);
 	struct nameset ns;
 
 	ns.cap = 16;
@@ -192,236 +235,282 @@ printable_names(const struct module *m)
 	ns.slots = xcalloc(ns.cap, sizeof *ns.slots);
 	for (i = 0; i < m->nfuncnames; i++) {
 		const struct name *nm = &m->funcnames[i];
-		if (nm->index < nf && nm->len && nameset_add(&ns, nm))
-			ok[nm->index] = 1;
+		if (nm->index < nf && nm->len && !ok[nm->index] && nameset_add(&ns, nm))
+			ok[nm->index] = nm;
 	}
 	free(ns.slots);
 	return ok;
 }
 
 static void
-put_funcname(FILE *f, const struct module *m, const uint8_t *ok, uint32_t idx)
+put_funcname(struct out *o, const struct name *nm)
 {
-	uint32_t len;
-	const char *name;
-
-	if (!ok[idx] || !(name = mod_funcname(m, idx, &len)))
+	if (!nm)
 		return;
-	putc(' ', f);
-	tw_id(f, name, len);
+	out_c(o, ' ');
+	tw_id(o, nm->name, nm->len);
 }
 
 static void
-put_types(FILE *f, const struct module *m)
+put_types(struct out *o, const struct module *m)
 {
 	uint32_t i;
 
 	for (i = 0; i < m->ntypes; i++) {
 		const struct functype *t = &m->types[i];
-		fprintf(f, "  (type (;%u;) (func", i);
-		put_valtypes(f, "param", t->params, t->nparams);
-		put_valtypes(f, "result", t->results, t->nresults);
-		fputs("))\n", f);
+		open_field(o, "type", i);
+		out_mem(o, " (func", 6);
+		put_valtypes(o, "param", t->params, t->nparams);
+		put_valtypes(o, "result", t->results, t->nresults);
+		out_mem(o, "))\n", 3);
 	}
 }
 
 static void
-put_imports(FILE *f, const struct module *m, const uint8_t *ok)
+put_import_desc(struct out *o, const struct import *im, uint32_t idx,
+                const struct name *nm)
+{
+	switch (im->kind) {
+	case EXT_FUNC:
+		out_mem(o, " (func", 6);
+		put_funcname(o, nm);
+		out_mem(o, " (;", 3);
+		out_u(o, idx);
+		out_mem(o, ";) (type ", 9);
+		out_u(o, im->type);
+		out_mem(o, "))", 2);
+		break;
+	case EXT_TABLE:
+		out_mem(o, " (table (;", 10);
+		out_u(o, idx);
+		out_mem(o, ";)", 2);
+		put_limits(o, &im->table.lim);
+		out_c(o, ' ');
+		put_valtype(o, im->table.elemtype);
+		out_c(o, ')');
+		break;
+	case EXT_MEMORY:
+		out_mem(o, " (memory (;", 11);
+		out_u(o, idx);
+		out_mem(o, ";)", 2);
+		put_limits(o, &im->mem);
+		out_c(o, ')');
+		break;
+	case EXT_GLOBAL:
+		out_mem(o, " (global (;", 11);
+		out_u(o, idx);
+		out_mem(o, ";)", 2);
+		put_globaltype(o, &im->global);
+		out_c(o, ')');
+		break;
+	}
+}
+
+static void
+put_imports(struct out *o, const struct module *m, const struct name **names)
 {
 	uint32_t i, counts[4] = {0};
 
 	for (i = 0; i < m->nimports; i++) {
 		const struct import *im = &m->imports[i];
-		uint32_t idx = counts[im->kind]++;
-		fputs("  (import ", f);
-		tw_string(f, (const uint8_t *)im->module, im->modlen, 0);
-		putc(' ', f);
-		tw_string(f, (const uint8_t *)im->field, im->fieldlen, 0);
-		switch (im->kind) {
-		case EXT_FUNC:
-			fputs(" (func", f);
-			put_funcname(f, m, ok, idx);
-			fprintf(f, " (;%u;) (type %u)))\n", idx, im->type);
-			break;
-		case EXT_TABLE:
-			fprintf(f, " (table (;%u;)", idx);
-			put_limits(f, &im->table.lim);
-			fprintf(f, " %s))\n", valtype_name(im->table.elemtype));
-			break;
-		case EXT_MEMORY:
-			fprintf(f, " (memory (;%u;)", idx);
-			put_limits(f, &im->mem);
-			fputs("))\n", f);
-			break;
-		case EXT_GLOBAL:
-			fprintf(f, " (global (;%u;)", idx);
-			put_globaltype(f, &im->global);
-			fputs("))\n", f);
-			break;
-		}
+		uint32_t idx = im->kind < 4 ? counts[im->kind]++ : 0;
+		out_mem(o, "  (import ", 10);
+		tw_string(o, (const uint8_t *)im->module, im->modlen, 0);
+		out_c(o, ' ');
+		tw_string(o, (const uint8_t *)im->field, im->fieldlen, 0);
+		put_import_desc(o, im, idx, im->kind == EXT_FUNC ? names[idx] : NULL);
+		out_mem(o, ")\n", 2);
 	}
 }
 
 static void
-put_funcs(FILE *f, const struct module *m, const uint8_t *ok)
+put_func(struct out *o, const struct module *m, uint32_t i, const struct name *nm)
 {
-	uint32_t i, k;
+	const struct func *fn = &m->funcs[i];
+	uint32_t k;
 
-	for (i = 0; i < m->nfuncs; i++) {
-		const struct func *fn = &m->funcs[i];
-		uint32_t idx = m->nfuncs_imported + i;
-		fputs("  (func", f);
-		put_funcname(f, m, ok, idx);
-		fprintf(f, " (;%u;) (type %u)", idx, fn->type);
-		if (fn->type < m->ntypes) {
-			const struct functype *t = &m->types[fn->type];
-			put_valtypes(f, "param", t->params, t->nparams);
-			put_valtypes(f, "result", t->results, t->nresults);
-		}
-		putc('\n', f);
-		if (fn->nlocals) {
-			fputs("    (local", f);
-			for (k = 0; k < fn->nlocals; k++) {
-				putc(' ', f);
-				fputs(valtype_name(fn->locals[k]), f);
-			}
-			fputs(")\n", f);
-		}
-		tw_body(f, fn->code, fn->ncode);
-		fputs("  )\n", f);
+	out_mem(o, "  (func", 7);
+	put_funcname(o, nm);
+	out_mem(o, " (;", 3);
+	out_u(o, m->nfuncs_imported + i);
+	out_mem(o, ";) (type ", 9);
+	out_u(o, fn->type);
+	out_c(o, ')');
+	if (fn->type < m->ntypes) {
+		const struct functype *t = &m->types[fn->type];
+		put_valtypes(o, "param", t->params, t->nparams);
+		put_valtypes(o, "result", t->results, t->nresults);
 	}
+	out_c(o, '\n');
+	if (fn->nlocals) {
+		out_mem(o, "    (local", 10);
+		for (k = 0; k < fn->nlocals; k++) {
+			out_c(o, ' ');
+			put_valtype(o, fn->locals[k]);
+		}
+		out_mem(o, ")\n", 2);
+	}
+	tw_body(o, fn->code, fn->ncode);
+	out_mem(o, "  )\n", 4);
 }
 
 static void
-put_tables_mems(FILE *f, const struct module *m)
+put_tables_mems(struct out *o, const struct module *m)
 {
 	uint32_t i;
 
 	for (i = 0; i < m->ntables; i++) {
-		fprintf(f, "  (table (;%u;)", m->ntables_imported + i);
-		put_limits(f, &m->tables[i].lim);
-		fprintf(f, " %s)\n", valtype_name(m->tables[i].elemtype));
+		open_field(o, "table", m->ntables_imported + i);
+		put_limits(o, &m->tables[i].lim);
+		out_c(o, ' ');
+		put_valtype(o, m->tables[i].elemtype);
+		out_mem(o, ")\n", 2);
 	}
 	for (i = 0; i < m->nmems; i++) {
-		fprintf(f, "  (memory (;%u;)", m->nmems_imported + i);
-		put_limits(f, &m->mems[i]);
-		fputs(")\n", f);
+		open_field(o, "memory", m->nmems_imported + i);
+		put_limits(o, &m->mems[i]);
+		out_mem(o, ")\n", 2);
 	}
 }
 
 static void
-put_globals(FILE *f, const struct module *m)
+put_globals(struct out *o, const struct module *m)
 {
 	uint32_t i;
 
 	for (i = 0; i < m->nglobals; i++) {
-		fprintf(f, "  (global (;%u;)", m->nglobals_imported + i);
-		put_globaltype(f, &m->globals[i].type);
-		tw_expr(f, &m->globals[i].init, NULL);
-		fputs(")\n", f);
+		open_field(o, "global", m->nglobals_imported + i);
+		put_globaltype(o, &m->globals[i].type);
+		tw_expr(o, &m->globals[i].init, NULL);
+		out_mem(o, ")\n", 2);
 	}
 }
 
 static void
-put_exports(FILE *f, const struct module *m)
+put_exports(struct out *o, const struct module *m)
 {
 	static const char *const kinds[] = {"func", "table", "memory", "global"};
 	uint32_t i;
 
 	for (i = 0; i < m->nexports; i++) {
 		const struct export *e = &m->exports[i];
-		fputs("  (export ", f);
-		tw_string(f, (const uint8_t *)e->name, e->namelen, 0);
-		fprintf(f, " (%s %u))\n", kinds[e->kind], e->index);
+		out_mem(o, "  (export ", 10);
+		tw_string(o, (const uint8_t *)e->name, e->namelen, 0);
+		out_mem(o, " (", 2);
+		out_s(o, kinds[e->kind & 3]);
+		out_c(o, ' ');
+		out_u(o, e->index);
+		out_mem(o, "))\n", 3);
 	}
-	if (m->has_start)
-		fprintf(f, "  (start %u)\n", m->start);
+	if (m->has_start) {
+		out_mem(o, "  (start ", 9);
+		out_u(o, m->start);
+		out_mem(o, ")\n", 2);
+	}
 }
 
 static void
-put_elems(FILE *f, const struct module *m)
+put_elem(struct out *o, const struct elem *e, uint32_t i)
 {
-	uint32_t i, k;
+	uint32_t k;
 
-	for (i = 0; i < m->nelems; i++) {
-		const struct elem *e = &m->elems[i];
-		fprintf(f, "  (elem (;%u;)", i);
-		if (e->mode == SEG_DECLARATIVE)
-			fputs(" declare", f);
-		if (e->mode == SEG_ACTIVE) {
-			if (e->table)
-				fprintf(f, " (table %u)", e->table);
-			tw_expr(f, &e->offset, "offset");
+	open_field(o, "elem", i);
+	if (e->mode == SEG_DECLARATIVE)
+		out_mem(o, " declare", 8);
+	if (e->mode == SEG_ACTIVE) {
+		if (e->table) {
+			out_mem(o, " (table ", 8);
+			out_u(o, e->table);
+			out_c(o, ')');
 		}
-		if (!e->use_exprs) {
-			fputs(" func", f);
-			for (k = 0; k < e->n; k++)
-				fprintf(f, " %u", e->funcs[k]);
-		} else {
-			fprintf(f, " %s", valtype_name(e->type));
-			for (k = 0; k < e->n; k++)
-				tw_expr(f, &e->exprs[k], "item");
-		}
-		fputs(")\n", f);
+		tw_expr(o, &e->offset, "offset");
 	}
+	if (!e->use_exprs) {
+		out_mem(o, " func", 5);
+		for (k = 0; k < e->n; k++) {
+			out_c(o, ' ');
+			out_u(o, e->funcs[k]);
+		}
+	} else {
+		out_c(o, ' ');
+		put_valtype(o, e->type);
+		for (k = 0; k < e->n; k++)
+			tw_expr(o, &e->exprs[k], "item");
+	}
+	out_mem(o, ")\n", 2);
 }
 
 static void
-put_datas(FILE *f, const struct module *m)
+put_datas(struct out *o, const struct module *m)
 {
 	uint32_t i;
 
 	for (i = 0; i < m->ndatas; i++) {
 		const struct data *d = &m->datas[i];
-		fprintf(f, "  (data (;%u;)", i);
+		open_field(o, "data", i);
 		if (d->mode == SEG_ACTIVE) {
-			if (d->memory)
-				fprintf(f, " (memory %u)", d->memory);
-			tw_expr(f, &d->offset, "offset");
+			if (d->memory) {
+				out_mem(o, " (memory ", 9);
+				out_u(o, d->memory);
+				out_c(o, ')');
+			}
+			tw_expr(o, &d->offset, "offset");
 		}
-		putc(' ', f);
-		tw_string(f, d->bytes, d->len, 0);
-		fputs(")\n", f);
+		out_c(o, ' ');
+		tw_string(o, d->bytes, d->len, 0);
+		out_mem(o, ")\n", 2);
 	}
 }
 
 static void
-put_customs(FILE *f, const struct module *m)
+put_customs(struct out *o, const struct module *m)
 {
 	uint32_t i;
 
 	for (i = 0; i < m->ncustoms; i++) {
 		const struct custom *c = &m->customs[i];
-		fputs("  (;@custom ", f);
-		tw_string(f, (const uint8_t *)c->name, c->namelen, 1);
-		if (c->after && c->after < 13)
-			fprintf(f, " (after %s) ", section_names[c->after]);
-		else
-			fputs(" (before first) ", f);
-		tw_string(f, c->bytes, c->len, 1);
-		fputs(";)\n", f);
+		out_mem(o, "  (;@custom ", 12);
+		tw_string(o, (const uint8_t *)c->name, c->namelen, 1);
+		if (c->after && c->after < 13) {
+			out_mem(o, " (after ", 8);
+			out_s(o, section_names[c->after]);
+			out_mem(o, ") ", 2);
+		} else {
+			out_mem(o, " (before first) ", 16);
+		}
+		tw_string(o, c->bytes, c->len, 1);
+		out_mem(o, ";)\n", 3);
 	}
 }
 
 void
 write_text(const struct module *m, FILE *f)
 {
-	const uint8_t *ok = printable_names(m);
+	const struct name **names = printable_names(m);
+	struct out *o = xmalloc(sizeof *o);
+	uint32_t i;
 
-	fputs("(module", f);
+	o->p = o->buf;
+	o->end = o->buf + OUTBUF;
+	o->f = f;
+	out_mem(o, "(module", 7);
 	if (m->has_modname && m->modnamelen) {
-		putc(' ', f);
-		tw_id(f, m->modname, m->modnamelen);
+		out_c(o, ' ');
+		tw_id(o, m->modname, m->modnamelen);
 	}
-	putc('\n', f);
-	put_types(f, m);
-	put_imports(f, m, ok);
-	put_funcs(f, m, ok);
-	put_tables_mems(f, m);
-	put_globals(f, m);
-	put_exports(f, m);
-	put_elems(f, m);
-	put_datas(f, m);
-	put_customs(f, m);
-	fputs(")\n", f);
+	out_c(o, '\n');
+	put_types(o, m);
+	put_imports(o, m, names);
+	for (i = 0; i < m->nfuncs; i++)
+		put_func(o, m, i, names[m->nfuncs_imported + i]);
+	put_tables_mems(o, m);
+	put_globals(o, m);
+	put_exports(o, m);
+	for (i = 0; i < m->nelems; i++)
+		put_elem(o, &m->elems[i], i);
+	put_datas(o, m);
+	put_customs(o, m);
+	out_mem(o, ")\n", 2);
+	out_flush(o);
+	free(o);
 }

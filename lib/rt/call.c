@@ -1,0 +1,48 @@
+/*
+ * Calls from the host into the guest.  The outermost call switches to
+ * the instance's own stack (wa_enter); a call made while the instance
+ * is already running (a host function calling back in) stays on the
+ * current stack.  Either way a trap comes back to the innermost call.
+ * Arguments go through the trampoline of the callee's type, which
+ * loads them from wa_val slots and stores the results back.
+ */
+#include "rt.h"
+
+struct frame {
+	struct wa_func *f;
+	wa_val *args;
+};
+
+static void
+entry(void *p)
+{
+	struct frame *fr = p;
+
+	fr->f->tramp(fr->f->ctx, fr->f->code, fr->args);
+}
+
+int
+wa_call(struct wa_instance *I, uint32_t func, wa_val *args)
+{
+	struct wa_instance *prev = rt_current;
+	void *prev_sp = I->host_sp;
+	wa_val none[1];
+	struct frame fr;
+	uint32_t code;
+
+	if (func >= I->mod->nfuncs)
+		return -1;
+	fr.f = I->ctx.funcs[func];
+	fr.args = args ? args : none;
+	trap_thread_init();
+	rt_current = I;
+	I->trap.code = WA_TRAP_NONE;
+	I->depth++;
+	code = wa_enter(&I->host_sp, I->depth == 1 ? I->stack_hi : NULL, entry, &fr);
+	I->depth--;
+	I->host_sp = prev_sp;
+	rt_current = prev;
+	if (code == WA_TRAP_INTERRUPTED)
+		I->ctx.interrupt = 0;
+	return (int)code;
+}

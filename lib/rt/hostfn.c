@@ -1,0 +1,151 @@
+/*
+ * Host functions and globals registered by module and field name, and
+ * the generic call path: an import bound to a callback is reached
+ * through the module's import adapter, which spills the arguments to
+ * wa_val slots and calls ctx->rt->host_call.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt.h"
+
+struct wa_host *
+wa_host_new(void)
+{
+	return calloc(1, sizeof(struct wa_host));
+}
+
+void
+wa_host_free(struct wa_host *h)
+{
+	uint32_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < h->n; i++) {
+		free(h->v[i].module);
+		free(h->v[i].field);
+		free(h->v[i].cell);
+	}
+	for (i = 0; i < h->ndefaults; i++)
+		free(h->defaults[i].module);
+	free(h->defaults);
+	free(h->v);
+	free(h);
+}
+
+static struct hostent *
+add(struct wa_host *h, const char *module, const char *field)
+{
+	struct hostent *e;
+
+	if (h->n == h->cap) {
+		uint32_t cap = h->cap ? 2 * h->cap : 32;
+		struct hostent *v = realloc(h->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		h->v = v, h->cap = cap;
+	}
+	e = &h->v[h->n];
+	memset(e, 0, sizeof *e);
+	if (!(e->module = strdup(module)) || !(e->field = strdup(field))) {
+		free(e->module);
+		return NULL;
+	}
+	h->n++;
+	return e;
+}
+
+int
+wa_host_func(struct wa_host *h, const char *module, const char *field, const char *sig, void *native,
+             wa_host_fn fn, void *data)
+{
+	uint8_t p[64], r[64];
+	uint32_t np, nr, id;
+	struct hostent *e;
+
+	if ((!native && !fn) || sig_parse(sig, p, &np, r, &nr, 64))
+		return -1;
+	if ((id = typeid_intern(np, p, nr, r)) == UINT32_MAX || !(e = add(h, module, field)))
+		return -1;
+	e->kind = HOST_FUNC;
+	e->typeid = id;
+	e->native = native;
+	e->fn = fn;
+	e->data = data;
+	return 0;
+}
+
+void
+wa_host_default(struct wa_host *h, const char *module, wa_host_fn fn, void *data)
+{
+	struct hostdefault *v = realloc(h->defaults, (h->ndefaults + 1) * sizeof *v);
+
+	if (!v)
+		return;
+	h->defaults = v;
+	v[h->ndefaults] = (struct hostdefault){strdup(module), fn, data};
+	if (v[h->ndefaults].module)
+		h->ndefaults++;
+}
+
+int
+wa_host_global(struct wa_host *h, const char *module, const char *field, uint8_t valtype, int mut, wa_val init)
+{
+	struct hostent *e;
+	struct wa_global *cell;
+
+	if (!valtype_ok(valtype) || !(cell = aligned_alloc(16, sizeof *cell)))
+		return -1;
+	if (!(e = add(h, module, field))) {
+		free(cell);
+		return -1;
+	}
+	cell->v = init;
+	e->kind = HOST_GLOBAL;
+	e->valtype = valtype;
+	e->mut = !!mut;
+	e->cell = cell;
+	return 0;
+}
+
+static int
+eq(const char *s, const char *p, uint32_t len)
+{
+	return strlen(s) == len && !memcmp(s, p, len);
+}
+
+const struct hostent *
+host_lookup(const struct wa_host *h, const char *module, uint32_t modlen, const char *field, uint32_t fieldlen,
+            uint32_t kind)
+{
+	uint32_t i;
+
+	for (i = 0; h && i < h->n; i++)
+		if (h->v[i].kind == kind && eq(h->v[i].module, module, modlen) && eq(h->v[i].field, field, fieldlen))
+			return &h->v[i];
+	return NULL;
+}
+
+const struct hostdefault *
+host_default(const struct wa_host *h, const char *module, uint32_t modlen)
+{
+	uint32_t i;
+
+	for (i = 0; h && i < h->ndefaults; i++)
+		if (eq(h->defaults[i].module, module, modlen))
+			return &h->defaults[i];
+	return NULL;
+}
+
+/* rt->host_call: from an import adapter, on the guest stack. */
+void
+host_call(struct wa_vmctx *ctx, uint32_t func, wa_val *args)
+{
+	struct wa_instance *I = inst_of(ctx);
+	struct binding *b;
+
+	if (func >= I->mod->c->nfuncs_imported || !(b = &I->bindings[func])->fn)
+		rt_trap_at(I, WA_TRAP_HOST, (uintptr_t)__builtin_return_address(0) - 1);
+	b->fn(I, b->data, args);
+}

@@ -1,0 +1,402 @@
+/*
+ * Instances: instantiation into a region slot, reset, destruction.
+ * Everything an instance owns lives in its slot's context area (bump
+ * allocated, zeroed on the way out), except table element arrays,
+ * which can grow and so come from malloc.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt.h"
+
+#define PAGE (64u << 10)
+
+/* Table growth beyond this many elements fails (returns -1), so a guest
+ * cannot make the host allocate without bound; the JS API's limit. */
+#define TABLE_CAP 10000000u
+
+static void *
+bump(struct wa_instance *I, size_t n)
+{
+	uint8_t *p = (uint8_t *)(((uintptr_t)I->bump + 15) & ~(uintptr_t)15);
+
+	if (n > (size_t)(I->bump_hi - p))
+		return NULL;
+	I->bump = p + n;
+	return p;
+}
+
+static wa_val
+eval(struct wa_instance *I, const struct wa_c_const *k)
+{
+	wa_val v;
+
+	memset(&v, 0, sizeof v);
+	switch (k->op) {
+	case 0xd0: v.ref = NULL; break;
+	case 0xd2: v.ref = I->ctx.funcs[k->index]; break;
+	case 0x23: v = I->ctx.globals[k->index]->v; break;
+	default: v = k->value; break;
+	}
+	return v;
+}
+
+void *
+inst_elem_item(struct wa_instance *I, const struct wa_c_const *k)
+{
+	return eval(I, k).ref;
+}
+
+static int
+alloc_all(struct wa_instance *I, char *err, size_t errlen)
+{
+	const struct wa_module *m = I->mod;
+	const struct wa_contract *c = m->c;
+	struct wa_vmctx *x = &I->ctx;
+
+	x->funcs = bump(I, m->nfuncs * sizeof *x->funcs);
+	I->funcrecs = bump(I, m->nfuncs * sizeof *I->funcrecs);
+	x->tables = bump(I, m->ntables * sizeof *x->tables);
+	I->tabrecs = bump(I, m->ntables * sizeof *I->tabrecs);
+	x->globals = bump(I, m->nglobals * sizeof *x->globals);
+	I->cells = bump(I, c->nglobals * sizeof *I->cells);
+	I->bindings = bump(I, c->nfuncs_imported * sizeof *I->bindings);
+	I->data_dropped = bump(I, c->ndata);
+	I->elem_dropped = bump(I, c->nelem);
+	if (!I->elem_dropped) {
+		rt_err(err, errlen, "module too large for the region's context area");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+init_memory(struct wa_instance *I, char *err, size_t errlen)
+{
+	const struct wa_contract *c = I->mod->c;
+	const struct wa_region *r = I->region;
+	uint64_t cap = r->cfg.heap_max / PAGE;
+
+	if (c->nmems_imported) {
+		rt_err(err, errlen, "memory imports are not supported yet");
+		return -1;
+	}
+	if (!c->nmems)
+		return 0;
+	I->mem.base = I->heap;
+	I->mem.reserved = I->heap_reserve;
+	I->mem.max_pages = c->mems[0].has_max ? c->mems[0].max : 65536;
+	I->mem.max_pages = I->mem.max_pages < cap ? I->mem.max_pages : cap;
+	if (c->mems[0].min > I->mem.max_pages) {
+		rt_err(err, errlen, "memory of %llu pages exceeds the runtime's limit of %llu",
+		       (unsigned long long)c->mems[0].min, (unsigned long long)I->mem.max_pages);
+		return -1;
+	}
+	I->mem.size = c->mems[0].min * PAGE;
+	if (os_protect_rw(I->heap, I->mem.size)) {
+		rt_err(err, errlen, "cannot map %llu bytes of memory", (unsigned long long)I->mem.size);
+		I->mem.size = 0;
+		return -1;
+	}
+	I->heap_init = I->mem.size;
+	I->ctx.mem0 = &I->mem;
+	I->ctx.mem0_base = I->heap;
+	return 0;
+}
+
+static int
+import_func(struct wa_instance *I, uint32_t f, char *err, size_t errlen)
+{
+	const struct wa_module *m = I->mod;
+	const struct wa_c_import *im = &m->c->imports[m->import_of_func[f]];
+	const struct wa_c_functype *t = &m->c->types[im->type];
+	const struct hostent *h = host_lookup(I->host, im->module, im->modlen, im->field, im->fieldlen, HOST_FUNC);
+	const struct hostdefault *d;
+	struct wa_func *r = &I->funcrecs[f];
+
+	*r = (struct wa_func){im->adapter, m->typeids[im->type], 0, &I->ctx, t->tramp};
+	if (h && h->typeid != r->typeid) {
+		rt_err(err, errlen, "import %.*s.%.*s: host function has another signature", (int)im->modlen,
+		       im->module, (int)im->fieldlen, im->field);
+		return -1;
+	}
+	if (h && h->native) {
+		r->code = h->native;
+	} else if (h) {
+		I->bindings[f] = (struct binding){h->fn, h->data};
+	} else if ((d = host_default(I->host, im->module, im->modlen))) {
+		I->bindings[f] = (struct binding){d->fn, d->data};
+	} else {
+		rt_err(err, errlen, "unknown import %.*s.%.*s", (int)im->modlen, im->module, (int)im->fieldlen,
+		       im->field);
+		return -1;
+	}
+	I->ctx.funcs[f] = r;
+	return 0;
+}
+
+static int
+import_global(struct wa_instance *I, uint32_t g, char *err, size_t errlen)
+{
+	const struct wa_module *m = I->mod;
+	const struct wa_c_import *im = &m->c->imports[m->import_of_global[g]];
+	const struct hostent *h = host_lookup(I->host, im->module, im->modlen, im->field, im->fieldlen, HOST_GLOBAL);
+
+	if (!h || h->valtype != im->type || h->mut != im->mut) {
+		rt_err(err, errlen, "%s global import %.*s.%.*s", h ? "mismatched" : "unknown", (int)im->modlen,
+		       im->module, (int)im->fieldlen, im->field);
+		return -1;
+	}
+	I->ctx.globals[g] = h->cell;
+	return 0;
+}
+
+static int
+resolve(struct wa_instance *I, char *err, size_t errlen)
+{
+	const struct wa_module *m = I->mod;
+	const struct wa_contract *c = m->c;
+	uint32_t i;
+
+	if (c->ntables_imported) {
+		rt_err(err, errlen, "table imports are not supported yet");
+		return -1;
+	}
+	for (i = 0; i < c->nfuncs_imported; i++)
+		if (import_func(I, i, err, errlen))
+			return -1;
+	for (i = 0; i < c->nglobals_imported; i++)
+		if (import_global(I, i, err, errlen))
+			return -1;
+	for (i = 0; i < c->nfuncs; i++) {
+		const struct wa_c_func *f = &c->funcs[i];
+		struct wa_func *r = &I->funcrecs[c->nfuncs_imported + i];
+		*r = (struct wa_func){f->code, m->typeids[f->type], 0, &I->ctx, c->types[f->type].tramp};
+		I->ctx.funcs[c->nfuncs_imported + i] = r;
+	}
+	for (i = 0; i < c->nglobals; i++) {
+		I->cells[i].v = eval(I, &c->globals[i].init);
+		I->ctx.globals[c->nglobals_imported + i] = &I->cells[i];
+	}
+	return 0;
+}
+
+static int
+init_tables(struct wa_instance *I, char *err, size_t errlen)
+{
+	const struct wa_contract *c = I->mod->c;
+	uint32_t i;
+
+	for (i = 0; i < c->ntables; i++) {
+		const struct wa_c_table *t = &c->tables[i];
+		struct wa_table *r = &I->tabrecs[i];
+		r->size = (uint32_t)t->limits.min;
+		r->max = t->limits.has_max ? (uint32_t)t->limits.max : UINT32_MAX;
+		r->max = r->max < TABLE_CAP ? r->max : TABLE_CAP;
+		r->elemtype = (uint8_t)t->elemtype;
+		if (!(r->elems = calloc(r->size + 1, sizeof *r->elems))) {
+			rt_err(err, errlen, "out of memory for table %u", i);
+			return -1;
+		}
+		I->ctx.tables[i] = r;
+	}
+	return 0;
+}
+
+/* Active segments, in order; declarative ones are dropped at once. */
+static int
+init_segments(struct wa_instance *I, char *err, size_t errlen)
+{
+	const struct wa_contract *c = I->mod->c;
+	uint32_t i, k;
+
+	for (i = 0; i < c->nelem; i++) {
+		const struct wa_c_elem *e = &c->elems[i];
+		struct wa_table *t;
+		uint32_t off;
+		if (e->mode == 1)
+			continue;
+		I->elem_dropped[i] = 1;
+		if (e->mode == 2)
+			continue;
+		t = I->ctx.tables[e->table];
+		off = (uint32_t)eval(I, &e->offset).i32;
+		if ((uint64_t)off + e->n > t->size)
+			return rt_err(err, errlen, "element segment %u: out of bounds table access", i), -1;
+		for (k = 0; k < e->n; k++)
+			t->elems[off + k] = eval(I, &e->items[k]).ref;
+	}
+	for (i = 0; i < c->ndata; i++) {
+		const struct wa_c_data *d = &c->data[i];
+		uint32_t off;
+		if (d->mode == 1)
+			continue;
+		I->data_dropped[i] = 1;
+		off = (uint32_t)eval(I, &d->offset).i32;
+		if ((uint64_t)off + d->len > I->mem.size)
+			return rt_err(err, errlen, "data segment %u: out of bounds memory access", i), -1;
+		memcpy(I->heap + off, d->bytes, d->len);
+	}
+	return 0;
+}
+
+static int
+run_start(struct wa_instance *I, char *err, size_t errlen)
+{
+	int32_t s = I->mod->c->start;
+	char name[256];
+	int code;
+
+	if (s < 0 || !(code = wa_call(I, (uint32_t)s, NULL)))
+		return 0;
+	if (code == WA_TRAP_EXIT && I->trap.exit_code == 0)
+		return 0;
+	wa_module_func_name(I->mod, I->trap.func >= 0 ? (uint32_t)I->trap.func : (uint32_t)s, name, sizeof name);
+	rt_err(err, errlen, "start function: trap: %s in %s", wa_trap_name((uint32_t)code), name);
+	return -1;
+}
+
+/* Fill a taken slot: everything but the region bookkeeping. */
+static int
+setup(struct wa_instance *I, char *err, size_t errlen)
+{
+	const struct wa_region *r = I->region;
+	uint8_t *slot = region_slot(r, I->slot);
+
+	I->bump = I->bump_lo = (uint8_t *)(I + 1);
+	I->bump_hi = slot + r->cfg.ctx_size;
+	I->heap = slot + r->heap_off;
+	I->heap_reserve = r->cfg.heap_reserve;
+	I->heap_guard = r->cfg.heap_guard;
+	I->sguard_lo = slot + r->sguard_off;
+	I->stack_lo = slot + r->stack_off;
+	I->stack_hi = slot + r->slot_size;
+	I->ctx.typeids = I->mod->typeids;
+	I->ctx.rt = &rt_fns;
+	I->ctx.stack_limit = (uintptr_t)I->stack_lo + r->stack_margin;
+	I->ctx.instance = I;
+	I->trap.func = -1;
+	if (alloc_all(I, err, errlen) || init_memory(I, err, errlen) || resolve(I, err, errlen) ||
+	    init_tables(I, err, errlen) || init_segments(I, err, errlen) || run_start(I, err, errlen))
+		return -1;
+	return 0;
+}
+
+/* Undo setup: zero what the guest and we dirtied, keep the slot. */
+static void
+teardown(struct wa_instance *I)
+{
+	uint32_t i;
+
+	for (i = 0; I->tabrecs && i < I->mod->c->ntables; i++)
+		free(I->tabrecs[i].elems);
+	if (I->mem.size) {
+		os_zero(I->heap, I->mem.size);
+		os_protect_none(I->heap, I->mem.size);
+	}
+	memset(I->bump_lo, 0, (size_t)(I->bump - I->bump_lo));
+}
+
+static int
+compatible(const struct wa_region *r, const struct wa_module *m, char *err, size_t errlen)
+{
+	const struct wa_contract *c = m->c;
+
+	if (c->bounds == WA_BOUNDS_GUARD && (r->cfg.heap_reserve < c->heap_reserve || r->cfg.heap_guard < c->heap_guard)) {
+		rt_err(err, errlen, "module needs heap reservation %llu + guard %llu; the region has %llu + %llu",
+		       (unsigned long long)c->heap_reserve, (unsigned long long)c->heap_guard,
+		       (unsigned long long)r->cfg.heap_reserve, (unsigned long long)r->cfg.heap_guard);
+		return 0;
+	}
+	return 1;
+}
+
+struct wa_instance *
+wa_instantiate(struct wa_region *r, struct wa_module *m, struct wa_host *h, void *userdata, char *err,
+               size_t errlen)
+{
+	struct wa_instance *I;
+	int slot;
+
+	if (!compatible(r, m, err, errlen))
+		return NULL;
+	if ((slot = region_take(r)) < 0) {
+		rt_err(err, errlen, "region full (%u slots)", r->cfg.slots);
+		return NULL;
+	}
+	I = (struct wa_instance *)region_slot(r, (uint32_t)slot);
+	memset(I, 0, sizeof *I);
+	I->region = r, I->slot = (uint32_t)slot, I->mod = m, I->host = h, I->userdata = userdata;
+	if (setup(I, err, errlen)) {
+		wa_instance_free(I);
+		return NULL;
+	}
+	return I;
+}
+
+int
+wa_instance_reset(struct wa_instance *I, char *err, size_t errlen)
+{
+	struct wa_instance keep = *I;
+
+	teardown(I);
+	memset(I, 0, sizeof *I);
+	I->region = keep.region, I->slot = keep.slot, I->mod = keep.mod, I->host = keep.host;
+	I->userdata = keep.userdata;
+	return setup(I, err, errlen);
+}
+
+void
+wa_instance_free(struct wa_instance *I)
+{
+	struct wa_region *r;
+	uint32_t slot;
+
+	if (!I)
+		return;
+	r = I->region, slot = I->slot;
+	teardown(I);
+	/* the stack's pages go back to the kernel; the next guest cannot
+	 * read them anyway (guest code addresses only its heap) */
+	os_zero(I->stack_lo, (size_t)(I->stack_hi - I->stack_lo));
+	memset(I, 0, sizeof *I);
+	region_give(r, slot);
+}
+
+void *
+wa_instance_data(const struct wa_instance *I)
+{
+	return I->userdata;
+}
+
+void
+wa_instance_set_data(struct wa_instance *I, void *p)
+{
+	I->userdata = p;
+}
+
+struct wa_module *
+wa_instance_module(const struct wa_instance *I)
+{
+	return I->mod;
+}
+
+uint8_t *
+wa_instance_memory(const struct wa_instance *I, uint64_t *size)
+{
+	if (size)
+		*size = I->mem.size;
+	return I->mem.size || I->mod->c->nmems ? I->heap : NULL;
+}
+
+void
+wa_instance_interrupt(struct wa_instance *I)
+{
+	I->ctx.interrupt = 1;
+}
+
+const struct wa_trap_info *
+wa_trap_info(const struct wa_instance *I)
+{
+	return &I->trap;
+}

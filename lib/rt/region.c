@@ -1,0 +1,139 @@
+/*
+ * Regions: instance slots reserved once.  A slot is laid out as
+ *
+ *	| context area | heap reservation | heap guard | stack guard | stack |
+ *	  RW             RW up to size, then PROT_NONE ...              RW
+ *
+ * so that, slot after slot, the stack of one slot and the context area
+ * of the next (both read-write) merge into one kernel mapping with the
+ * accessible start of that slot's heap, and the heap's inaccessible
+ * rest, its guard and the stack guard merge into another: about two
+ * mappings per instance, which is what bounds instances per process
+ * (vm.max_map_count, 65530 by default).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt.h"
+
+/* Defaults of struct wa_region_config (wasmrt.h). */
+#define DEF_HEAP_RESERVE (4ull << 30)  /* every i32 address: guard mode's need */
+#define DEF_HEAP_GUARD (2ull << 30)    /* static offsets up to 2 GiB go unchecked */
+#define DEF_STACK (1ull << 20)         /* 1 MiB usable, as a native thread's 8 MiB is for C */
+#define DEF_CTX (4ull << 20)           /* vmctx, function records, globals: backed lazily */
+
+/*
+ * Stack guard: inaccessible bytes below the stack.  Generated code
+ * probes large frames page by page, so one page would do for it; 64 KiB
+ * also catches host code (no probes) that overflows the margin.
+ */
+#define STACK_GUARD (64u << 10)
+
+/*
+ * Stack margin: ctx->stack_limit is this far above the stack bottom, so
+ * that when a guest function's prologue check passes there is still
+ * room for host functions it calls (WASI, runtime helpers, printf) and
+ * for the signal handler's frame should it run on this stack.
+ */
+#define STACK_MARGIN (64u << 10)
+
+/* Slots a region may have: 6 GiB each, 128 TiB of user address space. */
+#define MAX_SLOTS 16384
+
+static void
+defaults(struct wa_region_config *c, const struct wa_region_config *in)
+{
+	memset(c, 0, sizeof *c);
+	if (in)
+		*c = *in;
+	c->slots = c->slots ? c->slots : 1;
+	c->heap_reserve = os_round_page(c->heap_reserve ? c->heap_reserve : DEF_HEAP_RESERVE);
+	c->heap_guard = os_round_page(c->heap_reserve == DEF_HEAP_RESERVE && !c->heap_guard ? DEF_HEAP_GUARD
+	                                                                                   : c->heap_guard);
+	c->heap_max = c->heap_max ? c->heap_max : c->heap_reserve;
+	c->heap_max = c->heap_max < c->heap_reserve ? c->heap_max : c->heap_reserve;
+	c->stack_size = os_round_page(c->stack_size ? c->stack_size : DEF_STACK);
+	c->ctx_size = os_round_page(c->ctx_size ? c->ctx_size : DEF_CTX);
+}
+
+struct wa_region *
+wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen)
+{
+	struct wa_region *r = calloc(1, sizeof *r);
+	uint32_t i;
+
+	if (!r)
+		return rt_err(err, errlen, "out of memory"), NULL;
+	defaults(&r->cfg, cfg);
+	if (r->cfg.slots > MAX_SLOTS || r->cfg.heap_reserve + r->cfg.heap_guard > (1ull << 42)) {
+		rt_err(err, errlen, "region too large");
+		goto fail;
+	}
+	r->sguard_size = STACK_GUARD;
+	r->stack_margin = STACK_MARGIN;
+	r->heap_off = r->cfg.ctx_size;
+	r->sguard_off = r->heap_off + r->cfg.heap_reserve + r->cfg.heap_guard;
+	r->stack_off = r->sguard_off + r->sguard_size;
+	r->slot_size = r->stack_off + r->cfg.stack_size + r->stack_margin;
+	r->size = r->slot_size * r->cfg.slots;
+	r->busy = calloc(r->cfg.slots, 1);
+	if (!r->busy || !(r->base = os_reserve(r->size))) {
+		rt_err(err, errlen, "cannot reserve %llu bytes of address space", (unsigned long long)r->size);
+		goto fail;
+	}
+	for (i = 0; i < r->cfg.slots; i++) {
+		uint8_t *s = region_slot(r, i);
+		if (os_protect_rw(s, r->cfg.ctx_size) || os_protect_rw(s + r->stack_off, r->slot_size - r->stack_off)) {
+			rt_err(err, errlen, "cannot map instance slots");
+			goto fail;
+		}
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	trap_init();
+	return r;
+fail:
+	wa_region_free(r);
+	return NULL;
+}
+
+void
+wa_region_free(struct wa_region *r)
+{
+	if (!r)
+		return;
+	os_release(r->base, r->size);
+	free(r->busy);
+	free(r);
+}
+
+uint8_t *
+region_slot(const struct wa_region *r, uint32_t slot)
+{
+	return r->base + (size_t)slot * r->slot_size;
+}
+
+int
+region_take(struct wa_region *r)
+{
+	uint32_t i;
+	int got = -1;
+
+	pthread_mutex_lock(&r->lock);
+	for (i = 0; i < r->cfg.slots; i++) {
+		if (!r->busy[i]) {
+			r->busy[i] = 1;
+			got = (int)i;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	return got;
+}
+
+void
+region_give(struct wa_region *r, uint32_t slot)
+{
+	pthread_mutex_lock(&r->lock);
+	r->busy[slot] = 0;
+	pthread_mutex_unlock(&r->lock);
+}

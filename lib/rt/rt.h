@@ -1,0 +1,179 @@
+/*
+ * Internals of libwasmrt shared between its files.  The public API is
+ * lib/wasmrt.h; the ABI with generated code is lib/contract.h.
+ */
+#ifndef WA_RT_H
+#define WA_RT_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "contract.h"
+#include "wasmrt.h"
+
+/* ---- os.c: the only place that talks to the kernel about memory ---- */
+size_t os_pagesize(void);
+void *os_reserve(size_t size);                 /* PROT_NONE, no backing */
+void os_release(void *p, size_t size);
+int os_protect_rw(void *p, size_t size);
+int os_protect_none(void *p, size_t size);
+void os_zero(void *p, size_t size);            /* memset or madvise */
+uint64_t os_round_page(uint64_t n);
+
+/* ---- err.c ---- */
+void rt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- cpu.c ---- */
+uint64_t cpu_features(void);
+const char *cpu_feature_name(uint64_t bit);
+
+/* ---- typeid.c: canonical function type ids, process-wide ---- */
+uint32_t typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r);
+int valtype_ok(uint32_t t);
+/* "ii:i" -> bytes; -1 if malformed */
+int sig_parse(const char *sig, uint8_t *p, uint32_t *np, uint8_t *r, uint32_t *nr, uint32_t cap);
+
+/* ---- module.c ---- */
+struct codeent {
+	uintptr_t code;
+	uint32_t func;               /* function index (imports counted) */
+};
+
+struct wa_module {
+	void *dl;
+	char *path;
+	const struct wa_contract *c;
+	uint32_t *typeids;           /* canonical id per type index */
+	uint32_t nfuncs, ntables, nglobals, nmems; /* imported + defined */
+	uint32_t *import_of_func;    /* imported function i -> import index */
+	uint32_t *import_of_global;
+	struct codeent *bycode;      /* defined functions sorted by code */
+	uint32_t nbycode;
+	uintptr_t text_lo, text_hi;  /* executable span of the object */
+};
+
+int module_pc_in_code(const struct wa_module *, uintptr_t pc);
+int64_t module_func_at(const struct wa_module *, uintptr_t pc);
+uint32_t module_func_typeidx(const struct wa_module *, uint32_t func);
+
+/* ---- hostfn.c ---- */
+enum { HOST_FUNC, HOST_GLOBAL };
+
+struct hostent {
+	char *module, *field;
+	uint32_t kind;
+	uint32_t typeid;             /* HOST_FUNC */
+	void *native;
+	wa_host_fn fn;
+	void *data;
+	uint8_t valtype, mut;        /* HOST_GLOBAL */
+	struct wa_global *cell;
+};
+
+struct hostdefault {
+	char *module;
+	wa_host_fn fn;
+	void *data;
+};
+
+struct wa_host {
+	struct hostent *v;
+	uint32_t n, cap;
+	struct hostdefault *defaults;
+	uint32_t ndefaults;
+	const struct wa_wasi_config *wasi;
+};
+
+/* A resolved generic binding of an imported function. */
+struct binding {
+	wa_host_fn fn;
+	void *data;
+};
+
+const struct hostent *host_lookup(const struct wa_host *, const char *module, uint32_t modlen,
+                                  const char *field, uint32_t fieldlen, uint32_t kind);
+const struct hostdefault *host_default(const struct wa_host *, const char *module, uint32_t modlen);
+void host_call(struct wa_vmctx *ctx, uint32_t func, wa_val *args);
+
+/* ---- region.c ---- */
+struct wa_region {
+	struct wa_region_config cfg;
+	uint8_t *base;
+	size_t size, slot_size;
+	size_t heap_off, sguard_off, stack_off; /* within a slot */
+	size_t sguard_size;
+	size_t stack_margin;
+	pthread_mutex_t lock;
+	uint8_t *busy;               /* per slot */
+};
+
+/* A free slot's index, marked busy; -1 if none. */
+int region_take(struct wa_region *);
+void region_give(struct wa_region *, uint32_t slot);
+uint8_t *region_slot(const struct wa_region *, uint32_t slot);
+
+/* ---- instance.c ---- */
+struct wa_instance {
+	struct wa_vmctx ctx;         /* first: ctx and instance share an address */
+	struct wa_region *region;
+	uint32_t slot;
+	struct wa_module *mod;
+	struct wa_host *host;
+	void *userdata;
+	uint8_t *heap;
+	uint64_t heap_reserve, heap_guard;
+	uint64_t heap_init;          /* bytes accessible after instantiation */
+	uint8_t *stack_lo, *stack_hi, *sguard_lo;
+	struct wa_memory mem;
+	struct wa_func *funcrecs;    /* one per function index */
+	struct wa_table *tabrecs;    /* defined tables */
+	struct wa_global *cells;     /* defined globals */
+	struct binding *bindings;    /* per imported function */
+	uint8_t *data_dropped, *elem_dropped;
+	uint8_t *bump, *bump_lo, *bump_hi; /* context area allocator */
+	void *host_sp;               /* where a trap goes back to */
+	uint32_t depth;              /* nested wa_call */
+	struct wa_trap_info trap;
+	uint32_t wasi_closed;        /* bit per stdio fd */
+};
+
+static inline struct wa_instance *
+inst_of(struct wa_vmctx *ctx)
+{
+	return ctx->instance;
+}
+
+/* ---- trap.c and switch.S ---- */
+extern const struct wa_rtfns rt_fns;
+void trap_init(void);                          /* handlers, once per process */
+void trap_thread_init(void);                   /* sigaltstack, once per thread */
+extern __thread struct wa_instance *rt_current;
+_Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
+_Noreturn void rt_trap_ctx(struct wa_vmctx *, uint32_t code);
+
+/* Run fn(arg) on stack sp (NULL: the current one), saving the host
+ * context in *save.  Returns 0, or the code given to wa_leave. */
+uint32_t wa_enter(void **save, void *sp, void (*fn)(void *), void *arg);
+_Noreturn void wa_leave(void *saved, uint32_t code);
+
+/* ---- memory.c, table.c: runtime entry points ---- */
+int32_t rt_memory_grow(struct wa_vmctx *, uint32_t mem, uint32_t delta);
+void rt_memory_init(struct wa_vmctx *, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n);
+void rt_data_drop(struct wa_vmctx *, uint32_t seg);
+void rt_memory_copy(struct wa_vmctx *, uint32_t dst, uint32_t src, uint32_t n);
+void rt_memory_fill(struct wa_vmctx *, uint32_t dst, uint32_t val, uint32_t n);
+void rt_table_init(struct wa_vmctx *, uint32_t t, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n);
+void rt_elem_drop(struct wa_vmctx *, uint32_t seg);
+void rt_table_copy(struct wa_vmctx *, uint32_t dt, uint32_t st, uint32_t dst, uint32_t src, uint32_t n);
+int32_t rt_table_grow(struct wa_vmctx *, uint32_t t, void *init, uint32_t delta);
+void rt_table_fill(struct wa_vmctx *, uint32_t t, uint32_t dst, void *val, uint32_t n);
+/* an element-segment item as a reference (instance.c) */
+void *inst_elem_item(struct wa_instance *, const struct wa_c_const *);
+
+/* ---- wasi.c ---- */
+/* wasi-fd.c */
+int32_t wasi_errno(int e);
+void wasi_fd_register(struct wa_host *);
+
+#endif

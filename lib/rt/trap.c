@@ -1,0 +1,222 @@
+/*
+ * Traps.  A trap the code checks for calls rt->trap, which switches
+ * straight back to the host context saved by wa_enter.  A guard-page
+ * hit (heap out of bounds, guest stack overflow) arrives as a signal on
+ * the alternate signal stack; if the fault belongs to the instance
+ * running on this thread, the handler points the interrupted context at
+ * wa_leave, and returning from the handler lands there: no siglongjmp,
+ * and the kernel restores the signal mask itself.  Any other fault is
+ * the host's own and goes to the handler that was there before us.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+
+#include "rt.h"
+
+/* The alternate signal stack per thread: the handler's frame plus a
+ * chained handler's; SIGSTKSZ is not a constant on new glibc. */
+#define ALTSTACK_SIZE (64u << 10)
+
+__thread struct wa_instance *rt_current;
+
+static const char *const names[WA_NTRAPS] = {
+	[WA_TRAP_NONE] = "no trap",
+	[WA_TRAP_UNREACHABLE] = "unreachable",
+	[WA_TRAP_DIV_ZERO] = "integer divide by zero",
+	[WA_TRAP_INT_OVERFLOW] = "integer overflow",
+	[WA_TRAP_INVALID_CONV] = "invalid conversion to integer",
+	[WA_TRAP_MEM_OOB] = "out of bounds memory access",
+	[WA_TRAP_TABLE_OOB] = "undefined element",
+	[WA_TRAP_TABLE_ACCESS_OOB] = "out of bounds table access",
+	[WA_TRAP_NULL_CALL] = "uninitialized element",
+	[WA_TRAP_SIG_MISMATCH] = "indirect call type mismatch",
+	[WA_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
+	[WA_TRAP_INTERRUPTED] = "interrupted",
+	[WA_TRAP_HOST] = "host function failed",
+	[WA_TRAP_EXIT] = "exit",
+};
+
+const char *
+wa_trap_name(uint32_t code)
+{
+	return code < WA_NTRAPS ? names[code] : "unknown trap";
+}
+
+static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+static struct sigaction old[4];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_key_t altkey;
+
+_Noreturn void
+rt_trap_at(struct wa_instance *I, uint32_t code, uintptr_t pc)
+{
+	I->trap.code = code;
+	I->trap.pc = pc;
+	I->trap.func = module_func_at(I->mod, pc);
+	wa_leave(I->host_sp, code);
+}
+
+/* rt->trap: the caller is generated code, its return address says which
+ * function trapped. */
+static _Noreturn void
+rt_trap(struct wa_vmctx *ctx, uint32_t code)
+{
+	rt_trap_at(inst_of(ctx), code, (uintptr_t)__builtin_return_address(0) - 1);
+}
+
+_Noreturn void
+rt_trap_ctx(struct wa_vmctx *ctx, uint32_t code)
+{
+	rt_trap_at(inst_of(ctx), code, (uintptr_t)__builtin_return_address(0) - 1);
+}
+
+_Noreturn void
+wa_trap(struct wa_instance *I, uint32_t code)
+{
+	I->trap.code = code;
+	I->trap.pc = 0;
+	I->trap.func = -1;
+	wa_leave(I->host_sp, code);
+}
+
+_Noreturn void
+wa_exit(struct wa_instance *I, int32_t code)
+{
+	I->trap.exit_code = code;
+	wa_trap(I, WA_TRAP_EXIT);
+}
+
+const struct wa_rtfns rt_fns = {
+	.trap = rt_trap,
+	.memory_grow = rt_memory_grow,
+	.memory_init = rt_memory_init,
+	.data_drop = rt_data_drop,
+	.memory_copy = rt_memory_copy,
+	.memory_fill = rt_memory_fill,
+	.table_init = rt_table_init,
+	.elem_drop = rt_elem_drop,
+	.table_copy = rt_table_copy,
+	.table_grow = rt_table_grow,
+	.table_fill = rt_table_fill,
+	.host_call = host_call,
+};
+
+/* Which trap, if this fault is the running instance's; 0 if not ours. */
+static uint32_t
+classify(struct wa_instance *I, int sig, siginfo_t *si, uintptr_t pc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	int in_code = module_pc_in_code(I->mod, pc);
+
+	if (sig == SIGSEGV || sig == SIGBUS) {
+		if (a >= (uintptr_t)I->sguard_lo && a < (uintptr_t)I->stack_lo)
+			return WA_TRAP_STACK_EXHAUSTED;
+		if (in_code && a >= (uintptr_t)I->heap && a - (uintptr_t)I->heap < I->heap_reserve + I->heap_guard)
+			return WA_TRAP_MEM_OOB;
+		return 0;
+	}
+	if (!in_code)
+		return 0;
+	if (sig == SIGFPE)
+		return si->si_code == FPE_INTOVF ? WA_TRAP_INT_OVERFLOW : WA_TRAP_DIV_ZERO;
+	return WA_TRAP_UNREACHABLE;
+}
+
+static void
+chain(int sig, siginfo_t *si, void *uc)
+{
+	size_t i;
+
+	for (i = 0; i < 4 && sigs[i] != sig; i++)
+		;
+	if (i < 4 && (old[i].sa_flags & SA_SIGINFO) && old[i].sa_sigaction) {
+		old[i].sa_sigaction(sig, si, uc);
+	} else if (i < 4 && old[i].sa_handler != SIG_DFL && old[i].sa_handler != SIG_IGN) {
+		old[i].sa_handler(sig);
+	} else {
+		/* the default action: returning re-executes the fault, which
+		 * now kills the process as it would have without us */
+		signal(sig, SIG_DFL);
+	}
+}
+
+static void
+handler(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	struct wa_instance *I = rt_current;
+	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uint32_t code;
+
+	if (!I || !(code = classify(I, sig, si, pc))) {
+		chain(sig, si, ucv);
+		return;
+	}
+	I->trap.code = code;
+	I->trap.pc = pc;
+	I->trap.func = module_func_at(I->mod, pc);
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)wa_leave;
+	uc->uc_mcontext.gregs[REG_RDI] = (greg_t)(uintptr_t)I->host_sp;
+	uc->uc_mcontext.gregs[REG_RSI] = code;
+	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)(uintptr_t)I->host_sp;
+}
+
+static void
+free_altstack(void *p)
+{
+	stack_t ss = {.ss_flags = SS_DISABLE};
+
+	sigaltstack(&ss, NULL);
+	os_release(p, ALTSTACK_SIZE);
+}
+
+static void
+install(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	pthread_key_create(&altkey, free_altstack);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 4; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+}
+
+void
+trap_init(void)
+{
+	pthread_once(&once, install);
+}
+
+/* An alternate signal stack for this thread unless it has one: the
+ * guest stack may be exhausted when its guard page is hit. */
+void
+trap_thread_init(void)
+{
+	static __thread int done;
+	stack_t ss, cur;
+	void *p;
+
+	if (done)
+		return;
+	done = 1;
+	trap_init();
+	if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE) && cur.ss_size >= ALTSTACK_SIZE)
+		return;
+	if (!(p = os_reserve(ALTSTACK_SIZE)) || os_protect_rw(p, ALTSTACK_SIZE)) {
+		os_release(p, ALTSTACK_SIZE);
+		return;
+	}
+	ss.ss_sp = p;
+	ss.ss_size = ALTSTACK_SIZE;
+	ss.ss_flags = 0;
+	if (sigaltstack(&ss, NULL) == 0)
+		pthread_setspecific(altkey, p);
+	else
+		os_release(p, ALTSTACK_SIZE);
+}

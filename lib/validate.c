@@ -1,0 +1,203 @@
+/*
+ * The validator (wasm-verify): every validation rule of WebAssembly
+ * 2.0.  This file holds the module-level rules; function bodies and
+ * constant expressions are in validate-code.c.  The first error ends
+ * the run with its line, the function, the instruction and the types.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "validate.h"
+
+void
+verr(const struct vctx *v, const struct instr *in, const char *fmt, ...)
+{
+	char msg[600], where[300] = "";
+	uint32_t line = in && in->line ? in->line : v->line, len;
+	const char *name;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (v->func != UINT32_MAX) {
+		name = mod_funcname(v->m, v->func, &len);
+		if (name)
+			snprintf(where, sizeof where, "in function %u (%.*s): ", v->func, (int)(len > 100 ? 100 : len), name);
+		else
+			snprintf(where, sizeof where, "in function %u: ", v->func);
+	}
+	if (in && in->op < NOPS && (in->line || in->offset))
+		snprintf(where + strlen(where), sizeof where - strlen(where), "%s: ", opinfo[in->op].name);
+	if (!line && in && in->offset)
+		error_offset(v->m->filename, in->offset, "%s%s", where, msg);
+	error_line(v->m->filename, line, "%s%s", where, msg);
+}
+
+#define MERR(v, ln, ...) do { (v)->line = (ln); verr((v), NULL, __VA_ARGS__); } while (0)
+
+static void
+check_limits(struct vctx *v, const struct limits *l, uint64_t bound, const char *what, uint32_t line)
+{
+	if (l->min > bound)
+		MERR(v, line, "%s minimum %llu must be at most %llu", what, (unsigned long long)l->min,
+		     (unsigned long long)bound);
+	if (l->has_max && l->max > bound)
+		MERR(v, line, "%s maximum %llu must be at most %llu", what, (unsigned long long)l->max,
+		     (unsigned long long)bound);
+	if (l->has_max && l->min > l->max)
+		MERR(v, line, "size minimum must not be greater than maximum (%s)", what);
+}
+
+static void
+check_imports(struct vctx *v)
+{
+	const struct module *m = v->m;
+	uint32_t i;
+
+	for (i = 0; i < m->nimports; i++) {
+		const struct import *im = &m->imports[i];
+		switch (im->kind) {
+		case EXT_FUNC:
+			if (im->type >= m->ntypes)
+				MERR(v, im->line, "import %u: unknown type %u", i, im->type);
+			break;
+		case EXT_TABLE: check_limits(v, &im->table.lim, 0xffffffffu, "table", im->line); break;
+		case EXT_MEMORY: check_limits(v, &im->mem, 65536, "memory size", im->line); break;
+		}
+	}
+}
+
+/* C.refs: functions named outside function bodies (elems, exports,
+ * global initializers) may be referenced by ref.func. */
+static void
+collect_refs(struct vctx *v)
+{
+	const struct module *m = v->m;
+	uint32_t nf = mod_nfuncs(m), i, k;
+
+	v->refs = xcalloc(nf + 1, 1);
+	for (i = 0; i < m->nexports; i++)
+		if (m->exports[i].kind == EXT_FUNC && m->exports[i].index < nf)
+			v->refs[m->exports[i].index] = 1;
+	for (i = 0; i < m->nglobals; i++)
+		for (k = 0; k < m->globals[i].init.n; k++)
+			if (m->globals[i].init.code[k].op == OP_REF_FUNC && m->globals[i].init.code[k].idx < nf)
+				v->refs[m->globals[i].init.code[k].idx] = 1;
+	for (i = 0; i < m->nelems; i++) {
+		const struct elem *e = &m->elems[i];
+		for (k = 0; k < e->n; k++) {
+			if (!e->use_exprs) {
+				if (e->funcs[k] < nf)
+					v->refs[e->funcs[k]] = 1;
+			} else {
+				uint32_t j;
+				for (j = 0; j < e->exprs[k].n; j++)
+					if (e->exprs[k].code[j].op == OP_REF_FUNC && e->exprs[k].code[j].idx < nf)
+						v->refs[e->exprs[k].code[j].idx] = 1;
+			}
+		}
+	}
+}
+
+static void
+check_definitions(struct vctx *v)
+{
+	const struct module *m = v->m;
+	uint32_t i;
+
+	for (i = 0; i < m->nfuncs; i++)
+		if (m->funcs[i].type >= m->ntypes)
+			MERR(v, m->funcs[i].line, "function %u: unknown type %u", m->nfuncs_imported + i, m->funcs[i].type);
+	for (i = 0; i < m->ntables; i++)
+		check_limits(v, &m->tables[i].lim, 0xffffffffu, "table", 0);
+	if (mod_nmems(m) > 1)
+		MERR(v, 0, "multiple memories: at most one memory is allowed");
+	for (i = 0; i < m->nmems; i++)
+		check_limits(v, &m->mems[i], 65536, "memory size", 0);
+	for (i = 0; i < m->nglobals; i++)
+		validate_const(v, &m->globals[i].init, m->globals[i].type.valtype, m->globals[i].line);
+}
+
+static void
+check_exports(struct vctx *v)
+{
+	const struct module *m = v->m;
+	uint32_t i, k, counts[4] = {mod_nfuncs(m), mod_ntables(m), mod_nmems(m), mod_nglobals(m)};
+	static const char *const kinds[] = {"function", "table", "memory", "global"};
+
+	for (i = 0; i < m->nexports; i++) {
+		const struct export *e = &m->exports[i];
+		if (e->index >= counts[e->kind])
+			MERR(v, e->line, "export \"%.*s\": unknown %s %u", (int)e->namelen, e->name, kinds[e->kind], e->index);
+		for (k = 0; k < i; k++) /* quadratic only in the number of exports */
+			if (m->exports[k].namelen == e->namelen && !memcmp(m->exports[k].name, e->name, e->namelen))
+				MERR(v, e->line, "duplicate export name \"%.*s\"", (int)e->namelen, e->name);
+	}
+	if (m->has_start) {
+		const struct functype *t = mod_functype(m, m->start);
+		if (!t)
+			MERR(v, 0, "unknown start function %u", m->start);
+		if (t->nparams || t->nresults)
+			MERR(v, 0, "start function %u must have type [] -> []", m->start);
+	}
+}
+
+static void
+check_segments(struct vctx *v)
+{
+	const struct module *m = v->m;
+	uint32_t i, k;
+
+	for (i = 0; i < m->nelems; i++) {
+		const struct elem *e = &m->elems[i];
+		if (e->mode == SEG_ACTIVE) {
+			const struct tabletype *t = mod_table(m, e->table);
+			if (!t)
+				MERR(v, e->line, "element segment %u: unknown table %u", i, e->table);
+			if (t->elemtype != e->type)
+				MERR(v, e->line, "type mismatch: element segment %u of %s in a table of %s", i,
+				     valtype_name(e->type), valtype_name(t->elemtype));
+			validate_const(v, &e->offset, T_I32, e->line);
+		}
+		for (k = 0; k < e->n; k++) {
+			if (!e->use_exprs) {
+				if (e->funcs[k] >= mod_nfuncs(m))
+					MERR(v, e->line, "element segment %u: unknown function %u", i, e->funcs[k]);
+			} else {
+				validate_const(v, &e->exprs[k], e->type, e->line);
+			}
+		}
+	}
+	for (i = 0; i < m->ndatas; i++) {
+		const struct data *d = &m->datas[i];
+		if (d->mode != SEG_ACTIVE)
+			continue;
+		if (d->memory >= mod_nmems(m))
+			MERR(v, d->line, "data segment %u: unknown memory %u", i, d->memory);
+		validate_const(v, &d->offset, T_I32, d->line);
+	}
+}
+
+void
+validate(const struct module *m)
+{
+	struct vctx v = {m, NULL, UINT32_MAX, 0};
+	uint32_t i;
+
+	check_imports(&v);
+	check_definitions(&v);
+	check_exports(&v);
+	check_segments(&v);
+	collect_refs(&v);
+	for (i = 0; i < m->nfuncs; i++) {
+		v.func = m->nfuncs_imported + i;
+		v.line = m->funcs[i].line;
+		validate_code(&v, &m->funcs[i]);
+	}
+	free(v.refs);
+}

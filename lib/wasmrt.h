@@ -1,0 +1,144 @@
+/*
+ * libwasmrt: the embedding API of the wasm-aot runtime (wasmrt(3)).
+ *
+ * A region holds a fixed number of instance slots reserved once.  A
+ * module is a compiled .so whose contract has been validated.  A host
+ * object collects host functions (and WASI) that imports resolve to.
+ * An instance is a module instantiated into a slot of a region.
+ *
+ *	struct wa_region *r = wa_region_new(NULL, err, sizeof err);
+ *	struct wa_module *m = wa_module_load("x.so", err, sizeof err);
+ *	struct wa_host *h = wa_host_new();
+ *	wa_wasi_add(h, &(struct wa_wasi_config){.argc = 1, .argv = av});
+ *	struct wa_instance *i = wa_instantiate(r, m, h, NULL, err, sizeof err);
+ *	uint32_t f;
+ *	wa_module_export_func(m, "_start", &f);
+ *	int trap = wa_call(i, f, NULL);
+ *
+ * Functions that can fail for reasons of input return NULL or -1 and
+ * write a one-line message into err (errlen bytes; err may be NULL).
+ * Calls into the guest return WA_TRAP_NONE or the trap code.
+ */
+#ifndef WASMRT_H
+#define WASMRT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "contract.h"
+
+struct wa_region;
+struct wa_module;
+struct wa_host;
+struct wa_instance;
+
+/* ---- regions ---- */
+
+struct wa_region_config {
+	uint32_t slots;          /* instances the region can hold (1) */
+	uint64_t heap_reserve;   /* bytes reserved per heap (4 GiB) */
+	uint64_t heap_guard;     /* inaccessible bytes after it (2 GiB) */
+	uint64_t heap_max;       /* runtime cap on any memory, bytes (4 GiB) */
+	uint64_t stack_size;     /* usable guest stack per slot (1 MiB) */
+	uint64_t ctx_size;       /* per-slot context area (4 MiB, lazily backed) */
+};
+
+/* cfg NULL or fields 0: defaults (above). */
+struct wa_region *wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen);
+void wa_region_free(struct wa_region *);
+
+/* ---- modules ---- */
+
+struct wa_module *wa_module_load(const char *path, char *err, size_t errlen);
+void wa_module_free(struct wa_module *);
+const struct wa_contract *wa_module_contract(const struct wa_module *);
+/* Index of the exported function NAME in the function index space. */
+int wa_module_export_func(const struct wa_module *, const char *name, uint32_t *func);
+/* Type of function FUNC (params/results are value-type bytes). */
+const struct wa_c_functype *wa_module_func_type(const struct wa_module *, uint32_t func);
+/* Name of function FUNC: the name section's, else "wasm_func_N"
+ * (the symbol name); written to buf. */
+const char *wa_module_func_name(const struct wa_module *, uint32_t func, char *buf, size_t len);
+
+/* ---- host functions ---- */
+
+/*
+ * A generic host function: args holds the parameters in slots
+ * 0..nparams and receives the results in slots 0..nresults.  To fail,
+ * call wa_trap(inst, code).
+ */
+typedef void (*wa_host_fn)(struct wa_instance *, void *data, wa_val *args);
+
+struct wa_host *wa_host_new(void);
+void wa_host_free(struct wa_host *);
+/*
+ * Register MODULE.FIELD with signature SIG: parameter letters, ':',
+ * result letters; i i32, I i64, f f32, F f64, v v128, r funcref,
+ * e externref ("iiii:i").  Either native (called directly by guest code
+ * as native(struct wa_vmctx *ctx, params...), ctx->instance being the
+ * wa_instance) or fn (called through the module's import adapter).
+ * Returns -1 on a bad signature.
+ */
+int wa_host_func(struct wa_host *, const char *module, const char *field, const char *sig,
+                 void *native, wa_host_fn fn, void *data);
+/* Imports from MODULE that match no registered field bind to fn. */
+void wa_host_default(struct wa_host *, const char *module, wa_host_fn fn, void *data);
+/* A host global MODULE.FIELD of value type VALTYPE (a byte). */
+int wa_host_global(struct wa_host *, const char *module, const char *field, uint8_t valtype,
+                   int mut, wa_val init);
+
+/* ---- WASI (wasi_snapshot_preview1) ---- */
+
+struct wa_wasi_config {
+	int argc;
+	char **argv;             /* argv[0] is the program name */
+	int envc;
+	char **envp;             /* "NAME=VALUE" */
+	int ndirs;
+	char **dirs;             /* "HOST::GUEST": recorded, not yet opened */
+};
+
+/* Add the wasi_snapshot_preview1 functions to a host; cfg is copied
+ * by reference and must outlive the instances. */
+void wa_wasi_add(struct wa_host *, const struct wa_wasi_config *cfg);
+
+/* ---- instances ---- */
+
+/* Take a free slot, initialise, resolve imports, run the start
+ * function.  A trap in the start function fails instantiation. */
+struct wa_instance *wa_instantiate(struct wa_region *, struct wa_module *, struct wa_host *,
+                                   void *userdata, char *err, size_t errlen);
+/* Back to the freshly instantiated state (start function run again). */
+int wa_instance_reset(struct wa_instance *, char *err, size_t errlen);
+void wa_instance_free(struct wa_instance *);
+void *wa_instance_data(const struct wa_instance *);
+void wa_instance_set_data(struct wa_instance *, void *);
+struct wa_module *wa_instance_module(const struct wa_instance *);
+uint8_t *wa_instance_memory(const struct wa_instance *, uint64_t *size);
+/* Ask a running instance to stop (any thread): trap "interrupted". */
+void wa_instance_interrupt(struct wa_instance *);
+
+/*
+ * Call function FUNC (function index space) with args[0..nparams);
+ * results come back in args[0..nresults).  args must have
+ * max(nparams, nresults) slots (may be NULL if both are 0).
+ * Returns WA_TRAP_NONE or the trap code; wa_trap_info() tells more.
+ */
+int wa_call(struct wa_instance *, uint32_t func, wa_val *args);
+
+struct wa_trap_info {
+	uint32_t code;           /* enum wa_trap */
+	int64_t func;            /* function index it happened in, or -1 */
+	uintptr_t pc;            /* native address */
+	int32_t exit_code;       /* WA_TRAP_EXIT: the proc_exit code */
+};
+const struct wa_trap_info *wa_trap_info(const struct wa_instance *);
+/* "integer divide by zero", ...; "trap N" if unknown. */
+const char *wa_trap_name(uint32_t code);
+
+/* From a host function: end the current call with trap CODE. */
+_Noreturn void wa_trap(struct wa_instance *, uint32_t code);
+/* From a host function: end the current call with WA_TRAP_EXIT. */
+_Noreturn void wa_exit(struct wa_instance *, int32_t code);
+
+#endif
