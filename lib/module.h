@@ -109,6 +109,7 @@ struct functype {
 struct limits {
 	uint64_t min, max;
 	uint8_t has_max;
+	uint32_t line;  /* in module text, 0 if from binary */
 };
 
 struct tabletype {
@@ -217,7 +218,7 @@ struct module {
 	struct limits *mems;     uint32_t nmems;    /* defined only */
 	struct global *globals;  uint32_t nglobals; /* defined only */
 	struct export *exports;  uint32_t nexports;
-	uint8_t has_start;       uint32_t start;
+	uint8_t has_start;       uint32_t start; uint32_t start_line;
 	struct elem *elems;      uint32_t nelems;
 	uint8_t has_datacount;   uint32_t datacount;
 	struct data *datas;      uint32_t ndatas;

@@ -289,6 +289,7 @@ limits(struct parser *P, struct limits *l)
 
 	if (t.kind != T_ATOM || !num_u64(t.s, t.len, &v) || v > 0xffffffffu)
 		ERR(P, t.line, "expected a limit");
+	l->line = t.line;
 	l->min = v;
 	if (peek_number(P)) {
 		t = next(P);
@@ -467,7 +468,8 @@ int_const(struct parser *P, struct instr *in, unsigned bits)
 	uint64_t v;
 
 	if (t.kind != T_ATOM || !num_int(t.s, t.len, bits, &v))
-		ERR(P, t.line, "bad i%u constant", bits);
+		ERR(P, t.line, "i%u.const: '%.*s' is not an i%u literal or is out of range", bits,
+		    (int)(t.len > 40 ? 40 : t.len), t.s ? t.s : "", bits);
 	if (bits == 32)
 		in->u.i32 = (uint32_t)v;
 	else
@@ -1018,6 +1020,7 @@ module_field(struct parser *P, const struct token *kw)
 		if (P->m->has_start)
 			ERR(P, line, "multiple start sections");
 		P->m->has_start = 1;
+		P->m->start_line = line;
 		P->m->start = index_ref(P, &P->funcs);
 		expect_rp(P);
 	} else if (is(kw, "elem"))

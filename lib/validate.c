@@ -68,6 +68,7 @@ check_imports(struct vctx *v)
 			break;
 		case EXT_TABLE: check_limits(v, &im->table.lim, 0xffffffffu, "table", im->line); break;
 		case EXT_MEMORY: check_limits(v, &im->mem, 65536, "memory size", im->line); break;
+
 		}
 	}
 }
@@ -114,11 +115,11 @@ check_definitions(struct vctx *v)
 		if (m->funcs[i].type >= m->ntypes)
 			MERR(v, m->funcs[i].line, "function %u: unknown type %u", m->nfuncs_imported + i, m->funcs[i].type);
 	for (i = 0; i < m->ntables; i++)
-		check_limits(v, &m->tables[i].lim, 0xffffffffu, "table", 0);
+		check_limits(v, &m->tables[i].lim, 0xffffffffu, "table", m->tables[i].lim.line);
 	if (mod_nmems(m) > 1)
-		MERR(v, 0, "multiple memories: at most one memory is allowed");
+		MERR(v, m->nmems ? m->mems[m->nmems - 1].line : 0, "multiple memories: at most one memory is allowed");
 	for (i = 0; i < m->nmems; i++)
-		check_limits(v, &m->mems[i], 65536, "memory size", 0);
+		check_limits(v, &m->mems[i], 65536, "memory size", m->mems[i].line);
 	for (i = 0; i < m->nglobals; i++)
 		validate_const(v, &m->globals[i].init, m->globals[i].type.valtype, m->globals[i].line);
 }
@@ -141,9 +142,9 @@ check_exports(struct vctx *v)
 	if (m->has_start) {
 		const struct functype *t = mod_functype(m, m->start);
 		if (!t)
-			MERR(v, 0, "unknown start function %u", m->start);
+			MERR(v, m->start_line, "unknown start function %u", m->start);
 		if (t->nparams || t->nresults)
-			MERR(v, 0, "start function %u must have type [] -> []", m->start);
+			MERR(v, m->start_line, "start function %u must have type [] -> []", m->start);
 	}
 }
 

@@ -1,0 +1,3 @@
+(module
+  (memory (;0;) 2 1)
+)
