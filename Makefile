@@ -84,7 +84,19 @@ install: all
 	for m in man/*.1; do [ -f "$$m" ] && cp "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.5; do [ -f "$$m" ] && cp "$$m" $(DESTDIR)$(MANDIR)/man5/; done; true
 
+# libFuzzer targets, runnable by hand (fuzz/README).
+FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -D_GNU_SOURCE -Ilib
+fuzz: $(O)/fuzz/parse_fuzz $(O)/fuzz/verify_fuzz
+
+$(O)/fuzz/%_fuzz: fuzz/%_fuzz.c $(LIBSRC) lib/*.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIBSRC) -lm
+
+bench: all
+	for b in bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
+
 clean:
 	rm -rf $(O) $(BIN)
 
-.PHONY: all demo check spectest test-update install clean
+.PHONY: all demo check spectest test-update install clean fuzz bench

@@ -239,7 +239,8 @@ static int
 same_type(const struct functype *a, const struct functype *b)
 {
 	return a->nparams == b->nparams && a->nresults == b->nresults &&
-	       !memcmp(a->params, b->params, a->nparams) && !memcmp(a->results, b->results, a->nresults);
+	       (!a->nparams || !memcmp(a->params, b->params, a->nparams)) &&
+	       (!a->nresults || !memcmp(a->results, b->results, a->nresults));
 }
 
 static uint32_t
@@ -1039,12 +1040,32 @@ by_index(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* A $id's name with the writer's \hh escapes decoded; returns its length. */
+static uint32_t
+unescape_id(const char *s, uint32_t len, char *out)
+{
+	uint32_t k, n = 0;
+
+	for (k = 0; k < len; k++) {
+		if (s[k] == '\\' && k + 2 < len && s[k + 1] && s[k + 2] &&
+		    strchr("0123456789abcdef", s[k + 1]) && strchr("0123456789abcdef", s[k + 2])) {
+			char hex[3] = {s[k + 1], s[k + 2], 0};
+			out[n++] = (char)strtol(hex, NULL, 16);
+			k += 2;
+		} else {
+			out[n++] = s[k];
+		}
+	}
+	out[n] = 0;
+	return n;
+}
+
 /* Function names: a copy of the $ids, escapes (\hh) decoded. */
 static void
 set_funcnames(struct parser *P)
 {
 	struct module *m = P->m;
-	uint32_t i, k, n;
+	uint32_t i;
 
 	m->funcnames = arena_array(P->a, P->funcs.n + 1, sizeof *m->funcnames);
 	for (i = 0; i < P->funcs.n; i++) {
@@ -1052,18 +1073,7 @@ set_funcnames(struct parser *P)
 		struct name *dst = &m->funcnames[i];
 		dst->index = src->index;
 		dst->name = arena_alloc(P->a, src->len + 1);
-		for (k = n = 0; k < src->len; k++) {
-			const char *s = src->name;
-			if (s[k] == '\\' && k + 2 < src->len && s[k + 1] && s[k + 2] &&
-			    strchr("0123456789abcdef", s[k + 1]) && strchr("0123456789abcdef", s[k + 2])) {
-				char hex[3] = {s[k + 1], s[k + 2], 0};
-				dst->name[n++] = (char)strtol(hex, NULL, 16);
-				k += 2;
-			} else {
-				dst->name[n++] = s[k];
-			}
-		}
-		dst->len = n;
+		dst->len = unescape_id(src->name, src->len, dst->name);
 	}
 	m->nfuncnames = P->funcs.n;
 	qsort(m->funcnames, m->nfuncnames, sizeof *m->funcnames, by_index);
@@ -1094,8 +1104,8 @@ read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 		struct names one = {0};
 		next(&P);
 		add_name(&P, &one, 0, &t);
-		m->modname = arena_strndup(a, one.v[0].name, one.v[0].len);
-		m->modnamelen = one.v[0].len;
+		m->modname = arena_alloc(a, one.v[0].len + 1);
+		m->modnamelen = unescape_id(one.v[0].name, one.v[0].len, m->modname);
 		m->has_modname = 1;
 		free(one.v);
 	}

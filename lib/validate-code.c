@@ -455,7 +455,7 @@ control(struct checker *K, const struct instr *in)
 		break;
 	case OP_END:
 		c = pop_ctrl(K);
-		if (c.op == OP_IF && (c.nparams != c.nresults || memcmp(c.params, c.results, c.nparams)))
+		if (c.op == OP_IF && (c.nparams != c.nresults || (c.nparams && memcmp(c.params, c.results, c.nparams))))
 			FAIL(K, "if without else must leave its parameters as its results");
 		push_vals(K, c.results, c.nresults);
 		break;
@@ -506,8 +506,10 @@ validate_code(const struct vctx *v, const struct func *fn)
 	uint8_t *lt = xmalloc((size_t)t->nparams + fn->nlocals + 1);
 	uint32_t i;
 
-	memcpy(lt, t->params, t->nparams);
-	memcpy(lt + t->nparams, fn->locals, fn->nlocals);
+	if (t->nparams)
+		memcpy(lt, t->params, t->nparams);
+	if (fn->nlocals)
+		memcpy(lt + t->nparams, fn->locals, fn->nlocals);
 	K.v = v;
 	K.fn = fn;
 	K.ltypes = lt;

@@ -148,3 +148,19 @@ assemble() {
 		fi
 	done
 }
+
+@test "indentation stops growing at 256 levels, keeping output linear" {
+	{
+		echo '(module (func'
+		for ((i = 0; i < 300; i++)); do echo block; done
+		for ((i = 0; i < 300; i++)); do echo end; done
+		echo '))'
+	} > "$T/deep.wat"
+	wat2wasm "$T/deep.wat" -o "$T/deep.wasm"
+	wasm-parse -o "$T/deep.out" "$T/deep.wasm"
+	[ "$(grep -c '^ *block$' "$T/deep.out")" -eq 300 ]
+	longest=$(awk '{ if (length($0) > n) n = length($0) } END { print n }' "$T/deep.out")
+	echo "longest line: $longest"
+	[ "$longest" -eq $((4 + 2 * 256 + 5)) ]
+	wat2wasm "$T/deep.out" -o "$T/deep2.wasm"
+}
