@@ -13,7 +13,7 @@ LIBWASMRT = $(O)/libwasmrt.a
 BUILTINSSRC = $(wildcard lib/builtins/*.c)
 LIBBUILTINS = $(O)/libwabuiltins.a
 BUILTINS_CFLAGS = -std=c11 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-protector \
-	-fvisibility=hidden -Wall -Wextra
+	-fvisibility=hidden -ffunction-sections -Wall -Wextra
 
 # Per-tool link flags.
 LIBS_wasm-lower = $(LLVM_LIBS)
@@ -54,6 +54,9 @@ $(LIBWASMRT): $(patsubst %,$(O)/%.o,$(basename $(RTSRC)))
 $(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run,$$*),$(LIBWASMRT))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_$*) $(LIBWASM) -lm
+
+# wasm-link links the archive into every module it makes.
+$(BIN)/wasm-link: | $(LIBBUILTINS)
 
 $(BIN)/wasm-aot: cmd/wasm-aot/wasm-aot.sh
 	@mkdir -p $(@D)

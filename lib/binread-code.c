@@ -26,6 +26,8 @@ build_tables(void)
 		op_fc[i] = NOPS;
 	for (i = 0; i < NOPS; i++) {
 		const struct opinfo *o = &opinfo[i];
+		if (o->code >= (o->prefix == 0xfc ? 32u : 256u))
+			die("ops.h: %s: code %u outside the decoding table", o->name, o->code);
 		if (i == OP_SELECT_T || o->prefix == 0)
 			op_plain[o->code] = (uint16_t)i;
 		else if (o->prefix == 0xfc)

@@ -23,7 +23,7 @@
 
 #define WA_CONTRACT_SYMBOL "wasm_aot_contract"
 #define WA_CONTRACT_MAGIC 0x544f4157u /* "WAOT" little-endian */
-#define WA_ABI_VERSION 1u
+#define WA_ABI_VERSION 2u
 
 /* Trap codes passed to wa_rtfns.trap; wasm-run names them. */
 enum wa_trap {
@@ -97,7 +97,7 @@ struct wa_global {
 /* Runtime entry points, reached through ctx->rt.  All take the calling
  * instance's context first. */
 struct wa_rtfns {
-	void (*trap)(struct wa_vmctx *, uint32_t code) __attribute__((noreturn));
+	void (*trap)(struct wa_vmctx *, uint32_t code, uint32_t func) __attribute__((noreturn));
 	int32_t (*memory_grow)(struct wa_vmctx *, uint32_t mem, uint32_t delta_pages);
 	void (*memory_init)(struct wa_vmctx *, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n);
 	void (*data_drop)(struct wa_vmctx *, uint32_t seg);

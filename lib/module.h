@@ -80,14 +80,15 @@ struct blocktype {
 	uint32_t index;
 };
 
+/* Fields ordered to leave no padding: a big module holds millions. */
 struct instr {
 	uint16_t op;         /* enum op */
+	uint8_t align;       /* memarg alignment (log2) */
+	uint8_t valtype;     /* IMM_REFTYPE */
 	uint32_t line;       /* source line in module text, 0 if from binary */
 	uint32_t offset;     /* byte offset in the binary, 0 if from text */
 	uint32_t idx, idx2;  /* indices, lane, label depth, default label */
 	uint32_t n;          /* count of targets / types */
-	uint8_t align;       /* memarg alignment (log2) */
-	uint8_t valtype;     /* IMM_REFTYPE */
 	struct blocktype bt; /* IMM_BLOCK */
 	union {
 		uint64_t offset;   /* memarg offset */

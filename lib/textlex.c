@@ -240,17 +240,28 @@ lex_string(struct lexer *lx, const struct token *t, uint32_t *len)
 	return out;
 }
 
-/* Copy of an atom without underscores (which must sit between digits). */
+static int
+digit_of(char c, int hex)
+{
+	return hex ? hexval(c) >= 0 : c >= '0' && c <= '9';
+}
+
+/* Copy of an atom without underscores, which must sit between two
+ * digits of the literal's base (hex once "0x" is seen: 1_e5 is not a
+ * number, 0xf_f and 0x1p1_0 are). */
 static int
 strip(const char *s, size_t len, char *buf, size_t size)
 {
 	size_t i, n = 0;
+	int hex = 0;
 
 	if (len >= size)
 		return 0;
 	for (i = 0; i < len; i++) {
+		if (s[i] == 'x' && i > 0 && s[i - 1] == '0')
+			hex = 1;
 		if (s[i] == '_') {
-			if (i == 0 || i + 1 == len || hexval(s[i - 1]) < 0 || hexval(s[i + 1]) < 0)
+			if (i == 0 || i + 1 == len || !digit_of(s[i - 1], hex) || !digit_of(s[i + 1], hex))
 				return 0;
 			continue;
 		}
@@ -260,14 +271,28 @@ strip(const char *s, size_t len, char *buf, size_t size)
 	return 1;
 }
 
-int
-num_u64(const char *s, size_t len, uint64_t *out)
+/* A copy of the atom without its underscores, in small if it fits:
+ * literals may be long (309 decimal digits for the largest double). */
+static char *
+stripped(const char *s, size_t len, char *small, size_t size)
 {
-	char buf[128], *p = buf;
+	char *buf = len < size ? small : xmalloc(len + 1);
+
+	if (!strip(s, len, buf, len + 1)) {
+		if (buf != small)
+			free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int
+u64_of(const char *p, uint64_t *out)
+{
 	uint64_t v = 0;
 	int base = 10, d;
 
-	if (!strip(s, len, buf, sizeof buf) || !*p)
+	if (!*p)
 		return 0;
 	if (p[0] == '0' && p[1] == 'x') {
 		base = 16;
@@ -285,6 +310,20 @@ num_u64(const char *s, size_t len, uint64_t *out)
 	}
 	*out = v;
 	return 1;
+}
+
+int
+num_u64(const char *s, size_t len, uint64_t *out)
+{
+	char small[128], *buf = stripped(s, len, small, sizeof small);
+	int ok;
+
+	if (!buf)
+		return 0;
+	ok = u64_of(buf, out);
+	if (buf != small)
+		free(buf);
+	return ok;
 }
 
 int
@@ -390,15 +429,14 @@ hexfloat(const char *p, int neg, int P, int E, uint64_t *bits)
 	return 1;
 }
 
-/* Shared float syntax: sign, inf, nan[:0xN], hex, decimal. */
+/* Shared float syntax: sign, inf, nan[:0xN], hex, decimal; p stripped. */
 static int
-parse_float(const char *s, size_t len, int P, int E, uint64_t *bits)
+float_of(char *p, int P, int E, uint64_t *bits)
 {
-	char buf[256], *p = buf;
 	int neg = 0;
 	uint64_t expmask = ((1ull << E) - 1) << (P - 1), payload;
 
-	if (!strip(s, len, buf, sizeof buf) || !*p)
+	if (!*p)
 		return 0;
 	if (*p == '+' || *p == '-')
 		neg = *p++ == '-';
@@ -409,7 +447,7 @@ parse_float(const char *s, size_t len, int P, int E, uint64_t *bits)
 	if (!strncmp(p, "nan", 3)) {
 		payload = 1ull << (P - 2);
 		if (p[3] == ':') {
-			if (strncmp(p + 4, "0x", 2) || !num_u64(p + 4, strlen(p + 4), &payload) ||
+			if (strncmp(p + 4, "0x", 2) || !u64_of(p + 4, &payload) ||
 			    payload == 0 || payload >> (P - 1))
 				return 0;
 		} else if (p[3]) {
@@ -446,6 +484,20 @@ parse_float(const char *s, size_t len, int P, int E, uint64_t *bits)
 		}
 		return 1;
 	}
+}
+
+static int
+parse_float(const char *s, size_t len, int P, int E, uint64_t *bits)
+{
+	char small[256], *buf = stripped(s, len, small, sizeof small);
+	int ok;
+
+	if (!buf)
+		return 0;
+	ok = float_of(buf, P, E, bits);
+	if (buf != small)
+		free(buf);
+	return ok;
 }
 
 int

@@ -15,34 +15,10 @@
 #include "module.h"
 #include "textlex.h"
 
-struct names {
-	struct name *v;
-	uint32_t n, cap;
-};
+#include "textread.h"
 
-struct parser {
-	struct lexer lx;
-	struct module *m;
-	struct arena *a;
-	struct names funcs, types;  /* $ids of definitions */
-	struct instr *scratch;      /* one body at a time */
-	size_t nscratch, capscratch;
-	uint32_t nimp[4];           /* imports seen per kind */
-	uint32_t ndef[4];           /* definitions seen per kind */
-	uint8_t last_section;
-};
-
-#define ERR(P, line, ...) lex_error(&(P)->lx, (line), __VA_ARGS__)
 
 /* ---- tokens ---- */
-
-static int
-is(const struct token *t, const char *word)
-{
-	size_t n = strlen(word);
-
-	return t->kind == T_ATOM && t->len == n && !memcmp(t->s, word, n);
-}
 
 static struct token
 next(struct parser *P)
@@ -84,7 +60,7 @@ peek_group(struct parser *P, const char *word)
 
 	if (t.kind == T_LP) {
 		struct token w = lex_next(&P->lx);
-		yes = is(&w, word);
+		yes = tok_is(&w, word);
 	}
 	P->lx = save;
 	return yes;
@@ -97,47 +73,75 @@ group(struct parser *P, const char *word)
 
 	expect_lp(P);
 	t = next(P);
-	if (!is(&t, word))
+	if (!tok_is(&t, word))
 		ERR(P, t.line, "expected '%s'", word);
 }
 
 /* ---- names ---- */
 
-static void
-add_name(struct parser *P, struct names *ns, uint32_t index, const struct token *t)
+/* What a reference names besides the module's index spaces (NS_*). */
+enum { REF_LOCAL = NNS, REF_LABEL };
+
+static int
+is_id(const struct token *t)
 {
-	if (ns->n == ns->cap) {
-		ns->cap = ns->cap ? 2 * ns->cap : 64;
-		ns->v = xrealloc(ns->v, ns->cap * sizeof *ns->v);
-	}
-	ns->v[ns->n].index = index;
-	ns->v[ns->n].name = (char *)t->s + 1;
-	ns->v[ns->n].len = (uint32_t)t->len - 1;
-	ns->n++;
+	return t->kind == T_ATOM && t->s[0] == '$';
 }
 
-/* An optional $id on a definition. */
+/* Names index in namespace ns with the id t. */
 static void
-opt_id(struct parser *P, struct names *ns, uint32_t index)
+define_id(struct parser *P, struct names *ns, uint32_t index, const struct token *t)
+{
+	if (t->len < 2)
+		ERR(P, t->line, "empty $id");
+	if (!names_add(ns, t->s, t->len, index))
+		ERR(P, t->line, "%.*s is defined twice", (int)(t->len > 60 ? 60 : t->len), t->s);
+}
+
+/* An optional $id on a definition of index in space k (-1: ignore it). */
+static void
+opt_id(struct parser *P, int k, uint32_t index)
 {
 	struct token t = peek(P);
 
-	if (t.kind == T_ATOM && t.s[0] == '$') {
+	if (is_id(&t)) {
 		next(P);
-		if (ns)
-			add_name(P, ns, index, &t);
+		if (k >= 0)
+			define_id(P, &P->ns[k], index, &t);
 	}
 }
 
+/* A label's depth: the innermost open block carrying the id. */
 static uint32_t
-lookup(struct parser *P, struct names *ns, const struct token *t)
+label_depth(struct parser *P, const struct token *t)
 {
-	uint32_t i;
+	int64_t pos = names_find(&P->labelids, t->s, t->len);
 
-	for (i = 0; i < ns->n; i++)
-		if (ns->v[i].len == t->len - 1 && !memcmp(ns->v[i].name, t->s + 1, t->len - 1))
-			return ns->v[i].index;
-	ERR(P, t->line, "unknown name %.*s", (int)t->len, t->s);
+	if (pos < 0 || pos == LABEL_CLOSED || pos >= P->nlabels)
+		ERR(P, t->line, "unknown label %.*s", (int)(t->len > 60 ? 60 : t->len), t->s);
+	return P->nlabels - 1 - (uint32_t)pos;
+}
+
+static uint32_t
+lookup(struct parser *P, int k, const struct token *t)
+{
+	int64_t i;
+
+	if (k == REF_LABEL)
+		return label_depth(P, t);
+	if (k == REF_LOCAL)
+		i = names_find(&P->locals, t->s, t->len);
+	else if ((i = names_find(&P->ns[k], t->s, t->len)) < 0 && !P->prescanned) {
+		/* a reference before its definition: learn every id once */
+		struct lexer lx;
+		lex_init(&lx, P->a, P->lx.file, P->buf, P->len);
+		names_prescan(P->ns, &lx);
+		P->prescanned = 1;
+		i = names_find(&P->ns[k], t->s, t->len);
+	}
+	if (i < 0)
+		ERR(P, t->line, "unknown name %.*s", (int)(t->len > 60 ? 60 : t->len), t->s);
+	return (uint32_t)i;
 }
 
 static uint32_t
@@ -150,17 +154,14 @@ u32_atom(struct parser *P, const struct token *t)
 	return (uint32_t)v;
 }
 
-/* An index, or a $name if ns is given. */
+/* An index, or a $id naming one in space k (NS_* or REF_*). */
 static uint32_t
-index_ref(struct parser *P, struct names *ns)
+index_ref(struct parser *P, int k)
 {
 	struct token t = next(P);
 
-	if (t.kind == T_ATOM && t.s[0] == '$') {
-		if (!ns)
-			ERR(P, t.line, "symbolic reference not supported here; use an index");
-		return lookup(P, ns, &t);
-	}
+	if (is_id(&t))
+		return lookup(P, k, &t);
 	return u32_atom(P, &t);
 }
 
@@ -184,7 +185,7 @@ valtype_atom(struct parser *P, const struct token *t)
 	size_t i;
 
 	for (i = 0; i < sizeof vts / sizeof vts[0]; i++)
-		if (is(t, vts[i].name))
+		if (tok_is(t, vts[i].name))
 			return vts[i].t;
 	ERR(P, t->line, "expected a value type");
 }
@@ -206,20 +207,36 @@ push_byte(struct parser *P, uint8_t **v, uint32_t *n, uint8_t b)
 	(*v)[(*n)++] = b;
 }
 
-/* (param t*)* (result t*)* into a function type; returns lines seen. */
+/* A reference type (table and element segment types). */
+static uint8_t
+reftype(struct parser *P)
+{
+	struct token t = next(P);
+	uint8_t vt = valtype_atom(P, &t);
+
+	if (vt != T_FUNCREF && vt != T_EXTERNREF)
+		ERR(P, t.line, "expected a reference type (funcref or externref)");
+	return vt;
+}
+
+/* (param t*)* (result t*)* into a function type.  While a function's
+ * header is read (P->paramnames set), (param $x t) names a local. */
 static void
 param_results(struct parser *P, struct functype *ft, int allow_params)
 {
 	while (peek_group(P, "param") || peek_group(P, "result")) {
-		struct token kw;
+		struct token kw, id;
 		int is_param;
 		next(P);
 		kw = next(P);
-		is_param = is(&kw, "param");
+		is_param = tok_is(&kw, "param");
 		if (is_param && !allow_params)
 			ERR(P, kw.line, "unexpected param");
-		if (is_param && peek(P).kind == T_ATOM && peek(P).s[0] == '$') {
-			next(P); /* (param $x t): a named parameter */
+		id = peek(P);
+		if (is_param && is_id(&id)) {
+			next(P);
+			if (P->paramnames)
+				define_id(P, P->paramnames, ft->nparams, &id);
 			push_byte(P, &ft->params, &ft->nparams, valtype(P));
 			expect_rp(P);
 			continue;
@@ -254,32 +271,65 @@ add_type(struct parser *P, const struct functype *ft)
 	return m->ntypes++;
 }
 
-/* A type use: (type N)? (param..)* (result..)*; with no (type N), the
- * first equal type or a new one.  The explicit params and results, if
- * given with a (type N), must match it. */
+/* The provisional index of an inline type (see IMPLICIT_TYPE). */
+static uint32_t
+implicit_type(struct parser *P, const struct functype *ft)
+{
+	uint32_t i;
+
+	for (i = 0; i < P->nimplicit; i++)
+		if (same_type(ft, &P->implicit[i]))
+			return IMPLICIT_TYPE + i;
+	if ((P->nimplicit & (P->nimplicit - 1)) == 0)
+		P->implicit = arena_grow(P->a, P->implicit, P->nimplicit,
+		                         P->nimplicit ? 2 * (size_t)P->nimplicit : 4, sizeof *P->implicit);
+	P->implicit[P->nimplicit] = *ft;
+	return IMPLICIT_TYPE + P->nimplicit++;
+}
+
+/* The function type of a type use's result, if known yet. */
+static const struct functype *
+use_type(struct parser *P, uint32_t idx)
+{
+	if (idx >= IMPLICIT_TYPE && idx - IMPLICIT_TYPE < P->nimplicit)
+		return &P->implicit[idx - IMPLICIT_TYPE];
+	return idx < P->m->ntypes ? &P->m->types[idx] : NULL;
+}
+
+/* A type use: (type N)? (param..)* (result..)*.  With (type N), the
+ * explicit params and results, if any, must match it; without, it is
+ * the first equal type, resolved once all types are known. */
 static uint32_t
 typeuse(struct parser *P, uint32_t line)
 {
 	struct functype ft = {0};
-	uint32_t i, idx = 0;
-	int has_index = 0;
+	const struct functype *t;
+	uint32_t idx;
 
-	if (peek_group(P, "type")) {
-		group(P, "type");
-		idx = index_ref(P, &P->types);
-		expect_rp(P);
-		has_index = 1;
+	if (!peek_group(P, "type")) {
+		param_results(P, &ft, 1);
+		return implicit_type(P, &ft);
 	}
+	group(P, "type");
+	idx = index_ref(P, NS_TYPE);
+	if (idx >= IMPLICIT_TYPE)
+		ERR(P, line, "unknown type %u", idx);
+	expect_rp(P);
 	param_results(P, &ft, 1);
-	if (has_index) {
-		if (idx < P->m->ntypes && (ft.nparams || ft.nresults) && !same_type(&ft, &P->m->types[idx]))
-			ERR(P, line, "inline function type does not match type %u", idx);
+	if (!ft.nparams && !ft.nresults)
 		return idx;
+	if ((t = use_type(P, idx))) {
+		if (!same_type(&ft, t))
+			ERR(P, line, "inline function type does not match type %u", idx);
+	} else {
+		struct typecheck *c;
+		if ((P->nchecks & (P->nchecks - 1)) == 0)
+			P->checks = arena_grow(P->a, P->checks, P->nchecks,
+			                       P->nchecks ? 2 * (size_t)P->nchecks : 4, sizeof *P->checks);
+		c = &P->checks[P->nchecks++];
+		c->ft = ft, c->index = idx, c->line = line;
 	}
-	for (i = 0; i < P->m->ntypes; i++)
-		if (same_type(&ft, &P->m->types[i]))
-			return i;
-	return add_type(P, &ft);
+	return idx;
 }
 
 static void
@@ -400,6 +450,16 @@ lane(struct parser *P)
 	return (uint32_t)v;
 }
 
+/* A literal that does not parse: which one, and the two reasons. */
+static _Noreturn void
+bad_literal(struct parser *P, const struct token *t, const char *what)
+{
+	if (t->kind != T_ATOM)
+		ERR(P, t->line, "expected %s literal", what);
+	ERR(P, t->line, "'%.*s' is not %s literal or is out of range", (int)(t->len > 40 ? 40 : t->len),
+	    t->s, what);
+}
+
 static void
 v128_const(struct parser *P, struct instr *in)
 {
@@ -410,7 +470,7 @@ v128_const(struct parser *P, struct instr *in)
 	struct token t = next(P);
 	int s, i;
 
-	for (s = 0; s < 6 && !is(&t, shapes[s].shape); s++)
+	for (s = 0; s < 6 && !tok_is(&t, shapes[s].shape); s++)
 		;
 	if (s == 6)
 		ERR(P, t.line, "expected a v128 shape");
@@ -418,31 +478,61 @@ v128_const(struct parser *P, struct instr *in)
 		uint64_t v;
 		uint32_t f;
 		int bytes = shapes[s].bits / 8;
-		t = next(P);
-		if (t.kind != T_ATOM)
-			ERR(P, t.line, "expected a lane value");
+		t = peek(P);
+		if (t.kind != T_ATOM || !strchr("0123456789+-in", t.s[0]))
+			ERR(P, in->line, "v128.const %s needs %d lanes, found %d", shapes[s].shape,
+			    shapes[s].lanes, i);
+		next(P);
 		if (shapes[s].is_float && bytes == 4) {
 			if (!num_f32(t.s, t.len, &f))
-				ERR(P, t.line, "bad f32 lane");
+				bad_literal(P, &t, "an f32");
 			v = f;
 		} else if (shapes[s].is_float) {
 			if (!num_f64(t.s, t.len, &v))
-				ERR(P, t.line, "bad f64 lane");
+				bad_literal(P, &t, "an f64");
 		} else if (!num_int(t.s, t.len, (unsigned)shapes[s].bits, &v)) {
-			ERR(P, t.line, "bad integer lane");
+			bad_literal(P, &t, shapes[s].bits == 8 ? "an i8" : shapes[s].bits == 16 ? "an i16" :
+			            shapes[s].bits == 32 ? "an i32" : "an i64");
 		}
 		memcpy(in->u.v128 + i * bytes, &v, (size_t)bytes);
 	}
+}
+
+/* Opens a block for $label references: id is its $id or NULL. */
+void
+tr_push_label(struct parser *P, const struct token *id)
+{
+	if (P->nlabels == P->caplabels) {
+		P->labels = arena_grow(P->a, P->labels, P->nlabels, P->caplabels ? 2 * (size_t)P->caplabels : 64,
+		                       sizeof *P->labels);
+		P->caplabels = P->caplabels ? 2 * P->caplabels : 64;
+	}
+	P->labels[P->nlabels].id = id ? id->s : NULL;
+	P->labels[P->nlabels].len = id ? (uint32_t)id->len : 0;
+	P->labels[P->nlabels].shadowed = id ? names_set(&P->labelids, id->s, id->len, P->nlabels) : -1;
+	P->nlabels++;
+}
+
+/* Closes the innermost block: its id names the one it shadowed again. */
+void
+tr_pop_label(struct parser *P)
+{
+	const struct label *l = &P->labels[--P->nlabels];
+
+	if (l->id)
+		names_set(&P->labelids, l->id, l->len,
+		          l->shadowed < 0 ? LABEL_CLOSED : (uint32_t)l->shadowed);
 }
 
 static void
 blocktype(struct parser *P, struct instr *in)
 {
 	struct functype ft = {0};
-	uint32_t i;
+	struct token id = peek(P);
 
-	if (peek(P).kind == T_ATOM && peek(P).s[0] == '$')
-		next(P); /* a label name: labels are referenced by depth */
+	if (is_id(&id))
+		next(P);
+	tr_push_label(P, is_id(&id) ? &id : NULL);
 	if (peek_group(P, "type")) {
 		in->bt.is_index = 1;
 		in->bt.index = typeuse(P, in->line);
@@ -454,12 +544,7 @@ blocktype(struct parser *P, struct instr *in)
 		return;
 	}
 	in->bt.is_index = 1;
-	for (i = 0; i < P->m->ntypes; i++)
-		if (same_type(&ft, &P->m->types[i])) {
-			in->bt.index = i;
-			return;
-		}
-	in->bt.index = add_type(P, &ft);
+	in->bt.index = implicit_type(P, &ft);
 }
 
 static void
@@ -486,17 +571,19 @@ immediates(struct parser *P, struct instr *in)
 	switch (opinfo[in->op].imm) {
 	case IMM_NONE: case IMM_MEMIDX: case IMM_MEMCOPY: break;
 	case IMM_BLOCK: blocktype(P, in); break;
-	case IMM_LABEL: case IMM_LOCAL: case IMM_GLOBAL: case IMM_DATA: case IMM_ELEM: case IMM_MEMINIT:
-		in->idx = index_ref(P, NULL);
-		break;
-	case IMM_FUNC: in->idx = index_ref(P, &P->funcs); break;
-	case IMM_TABLE: in->idx = peek_number(P) ? index_ref(P, NULL) : 0; break;
+	case IMM_LABEL: in->idx = index_ref(P, REF_LABEL); break;
+	case IMM_LOCAL: in->idx = index_ref(P, REF_LOCAL); break;
+	case IMM_GLOBAL: in->idx = index_ref(P, NS_GLOBAL); break;
+	case IMM_DATA: case IMM_MEMINIT: in->idx = index_ref(P, NS_DATA); break;
+	case IMM_ELEM: in->idx = index_ref(P, NS_ELEM); break;
+	case IMM_FUNC: in->idx = index_ref(P, NS_FUNC); break;
+	case IMM_TABLE: in->idx = peek_number(P) ? index_ref(P, NS_TABLE) : 0; break;
 	case IMM_BRTABLE: {
 		uint32_t *v = NULL, n = 0;
 		while (peek_number(P)) {
 			if ((n & (n - 1)) == 0)
 				v = arena_grow(P->a, v, n, n ? 2 * (size_t)n : 4, sizeof *v);
-			v[n++] = index_ref(P, NULL);
+			v[n++] = index_ref(P, REF_LABEL);
 		}
 		if (!n)
 			ERR(P, in->line, "br_table needs at least a default label");
@@ -506,22 +593,27 @@ immediates(struct parser *P, struct instr *in)
 		break;
 	}
 	case IMM_CALLIND:
-		in->idx2 = peek_number(P) ? index_ref(P, NULL) : 0;
+		in->idx2 = peek_number(P) ? index_ref(P, NS_TABLE) : 0;
 		in->idx = typeuse(P, in->line);
 		break;
 	case IMM_MEM: memarg(P, in); break;
 	case IMM_MEMLANE: memarg(P, in); in->idx = lane(P); break;
-	case IMM_TABLEINIT:
-		in->idx = index_ref(P, NULL);
+	case IMM_TABLEINIT: {
+		/* table.init ELEM, or table.init TABLE ELEM: an id is looked
+		 * up once we know which of the two it is */
+		struct token first = next(P);
 		if (peek_number(P)) {
-			in->idx2 = in->idx; /* table.init TABLE ELEM */
-			in->idx = index_ref(P, NULL);
+			in->idx2 = is_id(&first) ? lookup(P, NS_TABLE, &first) : u32_atom(P, &first);
+			in->idx = index_ref(P, NS_ELEM);
+		} else {
+			in->idx = is_id(&first) ? lookup(P, NS_ELEM, &first) : u32_atom(P, &first);
 		}
 		break;
+	}
 	case IMM_TABLECOPY:
 		if (peek_number(P)) {
-			in->idx = index_ref(P, NULL);
-			in->idx2 = index_ref(P, NULL);
+			in->idx = index_ref(P, NS_TABLE);
+			in->idx2 = index_ref(P, NS_TABLE);
 		}
 		break;
 	case IMM_I32: int_const(P, in, 32); break;
@@ -529,12 +621,12 @@ immediates(struct parser *P, struct instr *in)
 	case IMM_F32:
 		t = next(P);
 		if (t.kind != T_ATOM || !num_f32(t.s, t.len, &in->u.f32))
-			ERR(P, t.line, "bad f32 constant");
+			bad_literal(P, &t, "an f32");
 		break;
 	case IMM_F64:
 		t = next(P);
 		if (t.kind != T_ATOM || !num_f64(t.s, t.len, &in->u.f64))
-			ERR(P, t.line, "bad f64 constant");
+			bad_literal(P, &t, "an f64");
 		break;
 	case IMM_V128: v128_const(P, in); break;
 	case IMM_LANE: in->idx = lane(P); break;
@@ -551,9 +643,9 @@ immediates(struct parser *P, struct instr *in)
 	}
 	case IMM_REFTYPE:
 		t = next(P);
-		if (is(&t, "func"))
+		if (tok_is(&t, "func"))
 			in->valtype = T_FUNCREF;
-		else if (is(&t, "extern"))
+		else if (tok_is(&t, "extern"))
 			in->valtype = T_EXTERNREF;
 		else
 			ERR(P, t.line, "expected func or extern");
@@ -562,8 +654,8 @@ immediates(struct parser *P, struct instr *in)
 }
 
 /* One plain instruction whose name is the token t. */
-static void
-instr(struct parser *P, const struct token *t, struct instr *in)
+void
+tr_instr(struct parser *P, const struct token *t, struct instr *in)
 {
 	int op;
 
@@ -576,14 +668,22 @@ instr(struct parser *P, const struct token *t, struct instr *in)
 		op = OP_SELECT_T;
 	in->op = (uint16_t)op;
 	immediates(P, in);
+	if (op == OP_END || op == OP_ELSE) {
+		struct token id = peek(P);
+		if (is_id(&id))
+			next(P); /* end $label: a comment, in effect */
+		if (op == OP_END && P->nlabels > 1)
+			tr_pop_label(P);
+	}
 }
 
-static struct instr *
-scratch_slot(struct parser *P)
+struct instr *
+tr_slot(struct parser *P)
 {
 	if (P->nscratch == P->capscratch) {
-		P->capscratch = P->capscratch ? 2 * P->capscratch : 1024;
-		P->scratch = xrealloc(P->scratch, P->capscratch * sizeof *P->scratch);
+		P->scratch = arena_grow(P->a, P->scratch, P->nscratch, P->capscratch ? 2 * P->capscratch : 256,
+		                        sizeof *P->scratch);
+		P->capscratch = P->capscratch ? 2 * P->capscratch : 256;
 	}
 	return &P->scratch[P->nscratch++];
 }
@@ -599,52 +699,62 @@ scratch_copy(struct parser *P, uint32_t *n)
 	return v;
 }
 
-/* A function body: flat instructions up to the func's ')', then the
- * implicit END. */
+/* A function body: instructions, flat or folded, up to the func's
+ * ')', then the implicit END. */
 static void
 body(struct parser *P, struct func *f)
 {
 	struct token t;
-	struct instr *end;
 
 	P->nscratch = 0;
+	P->nlabels = 0;
+	names_clear(&P->labelids);
+	tr_push_label(P, NULL); /* the function's own block */
 	while ((t = next(P)).kind != T_RP) {
 		if (t.kind == T_LP)
-			ERR(P, t.line, "folded instructions are not part of the module text; write one instruction a line");
-		if (t.kind == T_EOF)
+			tr_folded(P);
+		else if (t.kind == T_EOF)
 			ERR(P, t.line, "unexpected end of file in function");
-		instr(P, &t, scratch_slot(P));
+		else
+			tr_instr(P, &t, tr_slot(P));
 	}
-	end = scratch_slot(P);
-	memset(end, 0, sizeof *end);
-	end->op = OP_END;
-	end->line = t.line;
+	tr_emit_end(P, t.line);
 	f->code = scratch_copy(P, &f->ncode);
 }
 
-/* Instructions, plain or each folded as (instr imm*), up to ')'. */
+/* Instructions, flat or folded, up to ')'. */
 static void
 expr_until_rp(struct parser *P, struct expr *e)
 {
 	struct token t;
-	struct instr *end;
 
 	P->nscratch = 0;
+	P->nlabels = 0;
+	names_clear(&P->labelids);
 	while ((t = next(P)).kind != T_RP) {
-		if (t.kind == T_LP) {
-			t = next(P);
-			instr(P, &t, scratch_slot(P));
-			expect_rp(P);
-		} else if (t.kind == T_ATOM) {
-			instr(P, &t, scratch_slot(P));
-		} else {
+		if (t.kind == T_LP)
+			tr_folded(P);
+		else if (t.kind == T_ATOM)
+			tr_instr(P, &t, tr_slot(P));
+		else
 			ERR(P, t.line, "expected an instruction");
-		}
 	}
-	end = scratch_slot(P);
-	memset(end, 0, sizeof *end);
-	end->op = OP_END;
-	end->line = t.line;
+	tr_emit_end(P, t.line);
+	e->code = scratch_copy(P, &e->n);
+}
+
+/* One folded instruction (its '(' not yet read) as an expression. */
+static void
+folded_expr(struct parser *P, struct expr *e)
+{
+	uint32_t line = peek(P).line;
+
+	expect_lp(P);
+	P->nscratch = 0;
+	P->nlabels = 0;
+	names_clear(&P->labelids);
+	tr_folded(P);
+	tr_emit_end(P, line);
 	e->code = scratch_copy(P, &e->n);
 }
 
@@ -660,26 +770,31 @@ const_expr_rest(struct parser *P, struct expr *e, uint32_t line)
 static void
 offset_expr(struct parser *P, struct expr *e, uint32_t line)
 {
-	struct token t;
-	struct instr *end;
-
 	(void)line;
 	if (peek_group(P, "offset")) {
 		group(P, "offset");
 		expr_until_rp(P, e);
 		return;
 	}
-	expect_lp(P);
-	t = next(P);
-	P->nscratch = 0;
-	instr(P, &t, scratch_slot(P));
-	expect_rp(P);
-	end = scratch_slot(P);
-	memset(end, 0, sizeof *end);
-	end->op = OP_END;
-	end->line = t.line;
-	e->code = scratch_copy(P, &e->n);
+	folded_expr(P, e);
 }
+
+/* Function indices up to ')'. */
+static void
+func_list(struct parser *P, struct elem *e)
+{
+	uint32_t n = 0;
+
+	while (peek(P).kind == T_ATOM) {
+		if ((n & (n - 1)) == 0)
+			e->funcs = arena_grow(P->a, e->funcs, n, n ? 2 * (size_t)n : 4, sizeof *e->funcs);
+		e->funcs[n++] = index_ref(P, NS_FUNC);
+	}
+	e->n = n;
+	expect_rp(P);
+}
+
+static void elem_items_after_type(struct parser *, struct elem *);
 
 /* func idx* | reftype item*, then ')'. */
 static void
@@ -687,40 +802,36 @@ elem_items(struct parser *P, struct elem *e)
 {
 	struct token t = next(P);
 
-	if (is(&t, "func")) {
-		uint32_t n = 0;
-		while (peek(P).kind == T_ATOM) {
-			if ((n & (n - 1)) == 0)
-				e->funcs = arena_grow(P->a, e->funcs, n, n ? 2 * (size_t)n : 4, sizeof *e->funcs);
-			e->funcs[n++] = index_ref(P, &P->funcs);
-		}
-		e->n = n;
-		expect_rp(P);
+	if (tok_is(&t, "func")) {
+		func_list(P, e);
 		return;
 	}
 	e->type = valtype_atom(P, &t);
+	if (e->type != T_FUNCREF && e->type != T_EXTERNREF)
+		ERR(P, t.line, "expected a reference type (funcref or externref)");
+	elem_items_after_type(P, e);
+}
+
+/* Element expressions, (item instr*) or one folded instruction each, up to ')'. */
+static void
+elem_items_after_type(struct parser *P, struct elem *e)
+{
+	struct token t;
+
 	e->use_exprs = 1;
-	while ((t = next(P)).kind == T_LP) {
+	while (peek(P).kind == T_LP) {
 		struct expr x;
-		struct token kw = peek(P);
-		if (is(&kw, "item")) {
-			next(P);
+		if (peek_group(P, "item")) {
+			group(P, "item");
 			expr_until_rp(P, &x);
 		} else {
-			struct instr *end;
-			t = next(P);
-			P->nscratch = 0;
-			instr(P, &t, scratch_slot(P));
-			expect_rp(P);
-			end = scratch_slot(P);
-			memset(end, 0, sizeof *end);
-			end->op = OP_END;
-			x.code = scratch_copy(P, &x.n);
+			folded_expr(P, &x);
 		}
 		if ((e->n & (e->n - 1)) == 0)
 			e->exprs = arena_grow(P->a, e->exprs, e->n, e->n ? 2 * (size_t)e->n : 4, sizeof *e->exprs);
 		e->exprs[e->n++] = x;
 	}
+	t = next(P);
 	if (t.kind != T_RP)
 		ERR(P, t.line, "expected an element expression or ')'");
 }
@@ -732,7 +843,7 @@ field_type(struct parser *P)
 {
 	struct functype ft = {0};
 
-	opt_id(P, &P->types, P->m->ntypes);
+	opt_id(P, NS_TYPE, P->m->ntypes);
 	group(P, "func");
 	param_results(P, &ft, 1);
 	expect_rp(P);
@@ -743,11 +854,71 @@ field_type(struct parser *P)
 #define GROW(P, arr, n) \
 	((((n) & ((n) - 1)) == 0) ? (void)((arr) = arena_grow((P)->a, (arr), (n), (n) ? 2 * (size_t)(n) : 4, sizeof *(arr))) : (void)0)
 
+/* (export "name") abbreviations inside a definition of index in kind. */
 static void
-field_import(struct parser *P, uint32_t line)
+inline_exports(struct parser *P, uint8_t kind, uint32_t index)
 {
 	struct module *m = P->m;
-	struct token t = next(P), kw;
+
+	while (peek_group(P, "export")) {
+		struct token t;
+		struct export *e;
+		group(P, "export");
+		t = next(P);
+		if (t.kind != T_STRING)
+			ERR(P, t.line, "expected the export name");
+		GROW(P, m->exports, m->nexports);
+		e = &m->exports[m->nexports++];
+		e->line = t.line;
+		e->name = (char *)lex_string(&P->lx, &t, &e->namelen);
+		e->kind = kind;
+		e->index = index;
+		expect_rp(P);
+	}
+}
+
+static const char *const kinds[] = {"func", "table", "memory", "global"};
+
+/* The description after an import's kind keyword; with_id: it may
+ * carry a $id (not in the inline form, whose field already took it). */
+static void
+import_desc(struct parser *P, struct import *im, uint8_t k, uint32_t line, int with_id)
+{
+	struct module *m = P->m;
+	uint32_t ndefined[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
+
+	/* indices count imports first: keep the text in that order */
+	if (ndefined[k])
+		ERR(P, line, "%s import after a %s definition", kinds[k], kinds[k]);
+	im->kind = k;
+	switch (k) {
+	case EXT_FUNC:
+		opt_id(P, with_id ? NS_FUNC : -1, m->nfuncs_imported++);
+		im->type = typeuse(P, line);
+		break;
+	case EXT_TABLE:
+		opt_id(P, with_id ? NS_TABLE : -1, m->ntables_imported++);
+		limits(P, &im->table.lim);
+		im->table.elemtype = reftype(P);
+		break;
+	case EXT_MEMORY:
+		opt_id(P, with_id ? NS_MEM : -1, m->nmems_imported++);
+		limits(P, &im->mem);
+		break;
+	case EXT_GLOBAL:
+		opt_id(P, with_id ? NS_GLOBAL : -1, m->nglobals_imported++);
+		globaltype(P, &im->global);
+		break;
+	}
+	expect_rp(P);
+}
+
+/* "module" "field", then a new import. */
+static struct import *
+import_names(struct parser *P, uint32_t line)
+{
+	struct module *m = P->m;
+	struct token t = next(P);
 	struct import *im;
 
 	if (t.kind != T_STRING)
@@ -760,54 +931,125 @@ field_import(struct parser *P, uint32_t line)
 	if (t.kind != T_STRING)
 		ERR(P, t.line, "expected the field name");
 	im->field = (char *)lex_string(&P->lx, &t, &im->fieldlen);
-	expect_lp(P);
-	kw = next(P);
-	if (is(&kw, "func")) {
-		if (m->nfuncs)
-			ERR(P, kw.line, "import after function definition");
-		im->kind = EXT_FUNC;
-		opt_id(P, &P->funcs, m->nfuncs_imported);
-		im->type = typeuse(P, kw.line);
-		m->nfuncs_imported++;
-	} else if (is(&kw, "table")) {
-		im->kind = EXT_TABLE;
-		opt_id(P, NULL, 0);
-		limits(P, &im->table.lim);
-		im->table.elemtype = valtype(P);
-		m->ntables_imported++;
-	} else if (is(&kw, "memory")) {
-		im->kind = EXT_MEMORY;
-		opt_id(P, NULL, 0);
-		limits(P, &im->mem);
-		m->nmems_imported++;
-	} else if (is(&kw, "global")) {
-		im->kind = EXT_GLOBAL;
-		opt_id(P, NULL, 0);
-		globaltype(P, &im->global);
-		m->nglobals_imported++;
-	} else {
-		ERR(P, kw.line, "unknown import kind");
-	}
-	expect_rp(P);
-	expect_rp(P);
+	return im;
 }
 
 static void
-field_func(struct parser *P, uint32_t line)
+field_import(struct parser *P, uint32_t line)
+{
+	struct import *im = import_names(P, line);
+	struct token kw;
+	uint8_t k;
+
+	expect_lp(P);
+	kw = next(P);
+	for (k = 0; k < 4 && !tok_is(&kw, kinds[k]); k++)
+		;
+	if (k == 4)
+		ERR(P, kw.line, "unknown import kind");
+	import_desc(P, im, k, kw.line, 1);
+	expect_rp(P);
+}
+
+/* (func|table|memory|global $id? (export ..)* (import "m" "f") desc):
+ * the field is an import; 0 if it is a definition. */
+static int
+inline_import(struct parser *P, uint8_t k, uint32_t line)
+{
+	struct import *im;
+
+	if (!peek_group(P, "import"))
+		return 0;
+	group(P, "import");
+	im = import_names(P, line);
+	expect_rp(P);
+	import_desc(P, im, k, line, 0);
+	return 1;
+}
+
+/* An active segment's offset (i32.const 0), for the inline forms. */
+static void
+zero_offset(struct parser *P, struct expr *e)
+{
+	e->code = arena_array(P->a, 2, sizeof *e->code);
+	e->code[0].op = OP_I32_CONST;
+	e->code[1].op = OP_END;
+	e->n = 2;
+}
+
+/* (table $id? (export ..)* reftype (elem ...)): a table just large
+ * enough and an active segment filling it from 0. */
+static void
+inline_elem(struct parser *P, struct tabletype *t, uint32_t index, uint32_t line)
 {
 	struct module *m = P->m;
-	struct func *f;
+	struct elem *e;
+
+	t->elemtype = reftype(P);
+	GROW(P, m->elems, m->nelems);
+	e = &m->elems[m->nelems++];
+	memset(e, 0, sizeof *e);
+	e->line = line;
+	e->mode = SEG_ACTIVE;
+	e->type = t->elemtype;
+	e->table = index;
+	zero_offset(P, &e->offset);
+	group(P, "elem");
+	if (peek(P).kind == T_LP) {
+		elem_items_after_type(P, e);
+	} else {
+		func_list(P, e);
+	}
+	t->lim.min = t->lim.max = e->n;
+	t->lim.has_max = 1;
+	t->lim.line = line;
+}
+
+/* (memory $id? (export ..)* (data "..."*)): a memory just large enough
+ * and an active segment at 0. */
+static void
+inline_data(struct parser *P, struct limits *l, uint32_t index, uint32_t line)
+{
+	struct module *m = P->m;
+	struct data *d;
+	struct token t;
+
+	GROW(P, m->datas, m->ndatas);
+	d = &m->datas[m->ndatas++];
+	memset(d, 0, sizeof *d);
+	d->line = line;
+	d->mode = SEG_ACTIVE;
+	d->memory = index;
+	zero_offset(P, &d->offset);
+	group(P, "data");
+	while ((t = next(P)).kind == T_STRING) {
+		uint32_t n, k;
+		uint8_t *s = lex_string(&P->lx, &t, &n);
+		for (k = 0; k < n; k++)
+			push_byte(P, &d->bytes, &d->len, s[k]);
+	}
+	if (t.kind != T_RP)
+		ERR(P, t.line, "expected a string or ')' in data");
+	l->min = l->max = ((uint64_t)d->len + 65535) / 65536;
+	l->has_max = 1;
+	l->line = line;
+}
+
+/* (local t*) and (local $x t) after the type use; nparams numbers them. */
+static void
+locals(struct parser *P, struct func *f, uint32_t nparams)
+{
 	uint32_t nlocals = 0;
 
-	GROW(P, m->funcs, m->nfuncs);
-	f = &m->funcs[m->nfuncs++];
-	f->line = line;
-	opt_id(P, &P->funcs, m->nfuncs_imported + m->nfuncs - 1);
-	f->type = typeuse(P, line);
 	while (peek_group(P, "local")) {
+		struct token id;
 		group(P, "local");
-		if (peek(P).kind == T_ATOM && peek(P).s[0] == '$') {
+		id = peek(P);
+		if (is_id(&id)) {
 			next(P);
+			if (nparams == UINT32_MAX)
+				ERR(P, id.line, "named locals need the function's type defined before it");
+			define_id(P, &P->locals, nparams + nlocals, &id);
 			push_byte(P, &f->locals, &nlocals, valtype(P));
 		} else {
 			while (peek(P).kind == T_ATOM)
@@ -816,32 +1058,73 @@ field_func(struct parser *P, uint32_t line)
 		expect_rp(P);
 	}
 	f->nlocals = nlocals;
+}
+
+static void
+field_func(struct parser *P, uint32_t line)
+{
+	struct module *m = P->m;
+	const struct functype *ft;
+	struct func *f;
+	uint32_t index = m->nfuncs_imported + m->nfuncs;
+
+	opt_id(P, NS_FUNC, index);
+	inline_exports(P, EXT_FUNC, index);
+	if (inline_import(P, EXT_FUNC, line))
+		return;
+	GROW(P, m->funcs, m->nfuncs);
+	f = &m->funcs[m->nfuncs++];
+	f->line = line;
+	names_clear(&P->locals);
+	P->paramnames = &P->locals;
+	f->type = typeuse(P, line);
+	P->paramnames = NULL;
+	ft = use_type(P, f->type);
+	locals(P, f, ft ? ft->nparams : UINT32_MAX);
 	body(P, f);
 }
 
 static void
-field_table(struct parser *P)
+field_table(struct parser *P, uint32_t line)
 {
 	struct module *m = P->m;
+	uint32_t index = m->ntables_imported + m->ntables;
+	struct tabletype *t;
 
+	opt_id(P, NS_TABLE, index);
+	inline_exports(P, EXT_TABLE, index);
+	if (inline_import(P, EXT_TABLE, line))
+		return;
 	GROW(P, m->tables, m->ntables);
-	opt_id(P, NULL, 0);
-	limits(P, &m->tables[m->ntables].lim);
-	m->tables[m->ntables].elemtype = valtype(P);
-	m->ntables++;
+	t = &m->tables[m->ntables++];
+	memset(t, 0, sizeof *t);
+	if (peek_number(P)) {
+		limits(P, &t->lim);
+		t->elemtype = reftype(P);
+	} else {
+		inline_elem(P, t, index, line);
+	}
 	expect_rp(P);
 }
 
 static void
-field_memory(struct parser *P)
+field_memory(struct parser *P, uint32_t line)
 {
 	struct module *m = P->m;
+	uint32_t index = m->nmems_imported + m->nmems;
+	struct limits *l;
 
+	opt_id(P, NS_MEM, index);
+	inline_exports(P, EXT_MEMORY, index);
+	if (inline_import(P, EXT_MEMORY, line))
+		return;
 	GROW(P, m->mems, m->nmems);
-	opt_id(P, NULL, 0);
-	memset(&m->mems[m->nmems], 0, sizeof m->mems[0]);
-	limits(P, &m->mems[m->nmems]);
-	m->nmems++;
+	l = &m->mems[m->nmems++];
+	memset(l, 0, sizeof *l);
+	if (peek_group(P, "data"))
+		inline_data(P, l, index, line);
+	else
+		limits(P, l);
 	expect_rp(P);
 }
 
@@ -850,12 +1133,16 @@ field_global(struct parser *P, uint32_t line)
 {
 	struct module *m = P->m;
 	struct global *g;
+	uint32_t index = m->nglobals_imported + m->nglobals;
 
+	opt_id(P, NS_GLOBAL, index);
+	inline_exports(P, EXT_GLOBAL, index);
+	if (inline_import(P, EXT_GLOBAL, line))
+		return;
 	GROW(P, m->globals, m->nglobals);
 	g = &m->globals[m->nglobals++];
 	memset(g, 0, sizeof *g);
 	g->line = line;
-	opt_id(P, NULL, 0);
 	globaltype(P, &g->type);
 	const_expr_rest(P, &g->init, line);
 }
@@ -864,6 +1151,7 @@ static void
 field_export(struct parser *P, uint32_t line)
 {
 	static const char *const kinds[] = {"func", "table", "memory", "global"};
+	static const int spaces[] = {NS_FUNC, NS_TABLE, NS_MEM, NS_GLOBAL};
 	struct module *m = P->m;
 	struct token t = next(P), kw;
 	struct export *e;
@@ -877,12 +1165,12 @@ field_export(struct parser *P, uint32_t line)
 	e->name = (char *)lex_string(&P->lx, &t, &e->namelen);
 	expect_lp(P);
 	kw = next(P);
-	for (k = 0; k < 4 && !is(&kw, kinds[k]); k++)
+	for (k = 0; k < 4 && !tok_is(&kw, kinds[k]); k++)
 		;
 	if (k == 4)
 		ERR(P, kw.line, "unknown export kind");
 	e->kind = (uint8_t)k;
-	e->index = index_ref(P, k == EXT_FUNC ? &P->funcs : NULL);
+	e->index = index_ref(P, spaces[k]);
 	expect_rp(P);
 	expect_rp(P);
 }
@@ -899,19 +1187,23 @@ field_elem(struct parser *P, uint32_t line)
 	memset(e, 0, sizeof *e);
 	e->line = line;
 	e->type = T_FUNCREF;
-	opt_id(P, NULL, 0);
+	opt_id(P, NS_ELEM, m->nelems - 1);
 	t = peek(P);
-	if (is(&t, "declare")) {
+	if (tok_is(&t, "declare")) {
 		next(P);
 		e->mode = SEG_DECLARATIVE;
 	} else if (t.kind == T_LP) {
 		e->mode = SEG_ACTIVE;
 		if (peek_group(P, "table")) {
 			group(P, "table");
-			e->table = index_ref(P, NULL);
+			e->table = index_ref(P, NS_TABLE);
 			expect_rp(P);
 		}
 		offset_expr(P, &e->offset, line);
+		if (peek_number(P) || peek(P).kind == T_RP) {
+			func_list(P, e); /* (elem (i32.const 0) 1 2): table 0, functions */
+			return;
+		}
 	} else {
 		e->mode = SEG_PASSIVE;
 	}
@@ -929,13 +1221,13 @@ field_data(struct parser *P, uint32_t line)
 	d = &m->datas[m->ndatas++];
 	memset(d, 0, sizeof *d);
 	d->line = line;
-	opt_id(P, NULL, 0);
+	opt_id(P, NS_DATA, m->ndatas - 1);
 	d->mode = SEG_PASSIVE;
 	if (peek(P).kind == T_LP) {
 		d->mode = SEG_ACTIVE;
 		if (peek_group(P, "memory")) {
 			group(P, "memory");
-			d->memory = index_ref(P, NULL);
+			d->memory = index_ref(P, NS_MEM);
 			expect_rp(P);
 		}
 		offset_expr(P, &d->offset, line);
@@ -978,14 +1270,14 @@ custom(struct parser *P, const struct token *c)
 	if (lex_next(&sub).kind != T_LP)
 		lex_error(&sub, c->line, "custom section: expected (after SECTION)");
 	t = lex_next(&sub);
-	if (is(&t, "after")) {
+	if (tok_is(&t, "after")) {
 		t = lex_next(&sub);
-		for (i = 1; i < 13 && !is(&t, section_names[i]); i++)
+		for (i = 1; i < 13 && !tok_is(&t, section_names[i]); i++)
 			;
 		if (i == 13)
 			lex_error(&sub, c->line, "custom section: unknown section name");
 		cs->after = i;
-	} else if (!is(&t, "before")) {
+	} else if (!tok_is(&t, "before")) {
 		lex_error(&sub, c->line, "custom section: expected after or before");
 	} else {
 		lex_next(&sub);
@@ -1003,30 +1295,30 @@ module_field(struct parser *P, const struct token *kw)
 {
 	uint32_t line = kw->line;
 
-	if (is(kw, "type"))
+	if (tok_is(kw, "type"))
 		field_type(P);
-	else if (is(kw, "import"))
+	else if (tok_is(kw, "import"))
 		field_import(P, line);
-	else if (is(kw, "func"))
+	else if (tok_is(kw, "func"))
 		field_func(P, line);
-	else if (is(kw, "table"))
-		field_table(P);
-	else if (is(kw, "memory"))
-		field_memory(P);
-	else if (is(kw, "global"))
+	else if (tok_is(kw, "table"))
+		field_table(P, line);
+	else if (tok_is(kw, "memory"))
+		field_memory(P, line);
+	else if (tok_is(kw, "global"))
 		field_global(P, line);
-	else if (is(kw, "export"))
+	else if (tok_is(kw, "export"))
 		field_export(P, line);
-	else if (is(kw, "start")) {
+	else if (tok_is(kw, "start")) {
 		if (P->m->has_start)
 			ERR(P, line, "multiple start sections");
 		P->m->has_start = 1;
 		P->m->start_line = line;
-		P->m->start = index_ref(P, &P->funcs);
+		P->m->start = index_ref(P, NS_FUNC);
 		expect_rp(P);
-	} else if (is(kw, "elem"))
+	} else if (tok_is(kw, "elem"))
 		field_elem(P, line);
-	else if (is(kw, "data"))
+	else if (tok_is(kw, "data"))
 		field_data(P, line);
 	else
 		ERR(P, line, "unknown module field '%.*s'", (int)(kw->len > 40 ? 40 : kw->len), kw->s);
@@ -1065,21 +1357,73 @@ static void
 set_funcnames(struct parser *P)
 {
 	struct module *m = P->m;
+	const struct names *fn = &P->ns[NS_FUNC];
 	uint32_t i;
 
-	m->funcnames = arena_array(P->a, P->funcs.n + 1, sizeof *m->funcnames);
-	for (i = 0; i < P->funcs.n; i++) {
-		const struct name *src = &P->funcs.v[i];
+	m->funcnames = arena_array(P->a, fn->n + 1, sizeof *m->funcnames);
+	for (i = 0; i < fn->n; i++) {
+		const struct name *src = &fn->v[i];
 		struct name *dst = &m->funcnames[i];
 		dst->index = src->index;
 		dst->name = arena_alloc(P->a, src->len + 1);
 		dst->len = unescape_id(src->name, src->len, dst->name);
 	}
-	m->nfuncnames = P->funcs.n;
+	m->nfuncnames = fn->n;
 	qsort(m->funcnames, m->nfuncnames, sizeof *m->funcnames, by_index);
-	for (i = 1; i < m->nfuncnames; i++)
-		if (m->funcnames[i].index == m->funcnames[i - 1].index)
-			ERR(P, 0, "function %u named twice", m->funcnames[i].index);
+}
+
+static void
+patch_code(struct instr *code, uint32_t n, const uint32_t *map, uint32_t nmap)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		struct instr *in = &code[i];
+		if (in->bt.is_index && in->bt.index >= IMPLICIT_TYPE && in->bt.index - IMPLICIT_TYPE < nmap)
+			in->bt.index = map[in->bt.index - IMPLICIT_TYPE];
+		if (in->op == OP_CALL_INDIRECT && in->idx >= IMPLICIT_TYPE && in->idx - IMPLICIT_TYPE < nmap)
+			in->idx = map[in->idx - IMPLICIT_TYPE];
+	}
+}
+
+/* Inline types: the first equal explicit type, or a new one appended
+ * after all of them; then every provisional index is replaced. */
+static void
+resolve_implicit(struct parser *P)
+{
+	struct module *m = P->m;
+	uint32_t *map, i, k, nexplicit = m->ntypes;
+
+	for (i = 0; i < P->nchecks; i++) {
+		const struct typecheck *c = &P->checks[i];
+		if (c->index < m->ntypes && !same_type(&c->ft, &m->types[c->index]))
+			ERR(P, c->line, "inline function type does not match type %u", c->index);
+	}
+	if (!P->nimplicit)
+		return;
+	map = arena_array(P->a, P->nimplicit, sizeof *map);
+	for (k = 0; k < P->nimplicit; k++) {
+		for (i = 0; i < nexplicit && !same_type(&P->implicit[k], &m->types[i]); i++)
+			;
+		map[k] = i < nexplicit ? i : add_type(P, &P->implicit[k]);
+	}
+	for (i = 0; i < m->nimports; i++)
+		if (m->imports[i].kind == EXT_FUNC && m->imports[i].type >= IMPLICIT_TYPE)
+			m->imports[i].type = map[m->imports[i].type - IMPLICIT_TYPE];
+	for (i = 0; i < m->nfuncs; i++) {
+		if (m->funcs[i].type >= IMPLICIT_TYPE)
+			m->funcs[i].type = map[m->funcs[i].type - IMPLICIT_TYPE];
+		patch_code(m->funcs[i].code, m->funcs[i].ncode, map, P->nimplicit);
+	}
+	for (i = 0; i < m->nglobals; i++)
+		patch_code(m->globals[i].init.code, m->globals[i].init.n, map, P->nimplicit);
+	for (i = 0; i < m->nelems; i++) {
+		patch_code(m->elems[i].offset.code, m->elems[i].offset.n, map, P->nimplicit);
+		for (k = 0; m->elems[i].use_exprs && k < m->elems[i].n; k++)
+			patch_code(m->elems[i].exprs[k].code, m->elems[i].exprs[k].n, map, P->nimplicit);
+	}
+	for (i = 0; i < m->ndatas; i++)
+		patch_code(m->datas[i].offset.code, m->datas[i].offset.n, map, P->nimplicit);
 }
 
 struct module *
@@ -1088,26 +1432,31 @@ read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 	struct parser P = {0};
 	struct module *m = arena_alloc(a, sizeof *m);
 	struct token t;
+	int k;
 
 	m->arena = a;
 	m->filename = filename;
 	P.m = m;
 	P.a = a;
+	P.buf = buf;
+	P.len = len;
+	/* all temporaries in the arena: an input error may longjmp out
+	 * (diag_catch), and freeing the arena then frees everything */
+	for (k = 0; k < NNS; k++)
+		P.ns[k].a = a;
+	P.locals.a = P.labelids.a = a;
 	lex_init(&P.lx, a, filename, buf, len);
 	t = next(&P);
 	if (t.kind == T_LP)
 		t = next(&P);
-	if (!is(&t, "module"))
+	if (!tok_is(&t, "module"))
 		ERR(&P, t.line, "expected (module");
 	t = peek(&P);
-	if (t.kind == T_ATOM && t.s[0] == '$') {
-		struct names one = {0};
+	if (is_id(&t)) {
 		next(&P);
-		add_name(&P, &one, 0, &t);
-		m->modname = arena_alloc(a, one.v[0].len + 1);
-		m->modnamelen = unescape_id(one.v[0].name, one.v[0].len, m->modname);
+		m->modname = arena_alloc(a, t.len);
+		m->modnamelen = unescape_id(t.s + 1, (uint32_t)t.len - 1, m->modname);
 		m->has_modname = 1;
-		free(one.v);
 	}
 	for (;;) {
 		t = next(&P);
@@ -1126,9 +1475,7 @@ read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 		custom(&P, &t);
 	if (t.kind != T_EOF)
 		ERR(&P, t.line, "text after the module");
+	resolve_implicit(&P);
 	set_funcnames(&P);
-	free(P.funcs.v);
-	free(P.types.v);
-	free(P.scratch);
 	return m;
 }

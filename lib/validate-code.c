@@ -4,7 +4,6 @@
  * polymorphically supplies) and a stack of control frames; explicit
  * arrays, no recursion, so nesting depth cannot exhaust the C stack.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -20,8 +19,19 @@ struct ctrl {
 	int unreachable;
 };
 
+/* The stacks' storage, reused by every function of the module. */
+struct stacks {
+	uint8_t *vals;
+	uint32_t capvals;
+	struct ctrl *ctrls;
+	uint32_t capctrls;
+	uint8_t *ltypes;
+	size_t capltypes;
+};
+
 struct checker {
 	const struct vctx *v;
+	struct arena *a;
 	const struct func *fn;
 	const struct instr *in;
 	uint8_t *vals;
@@ -44,8 +54,8 @@ static void
 push_val(struct checker *K, uint8_t t)
 {
 	if (K->nvals == K->capvals) {
+		K->vals = arena_grow(K->a, K->vals, K->nvals, K->capvals ? 2 * (size_t)K->capvals : 256, 1);
 		K->capvals = K->capvals ? 2 * K->capvals : 256;
-		K->vals = xrealloc(K->vals, K->capvals);
 	}
 	K->vals[K->nvals++] = t;
 }
@@ -97,8 +107,9 @@ push_ctrl(struct checker *K, uint16_t op, const uint8_t *p, uint32_t np, const u
 	struct ctrl *c;
 
 	if (K->nctrls == K->capctrls) {
+		K->ctrls = arena_grow(K->a, K->ctrls, K->nctrls, K->capctrls ? 2 * (size_t)K->capctrls : 64,
+		                      sizeof *K->ctrls);
 		K->capctrls = K->capctrls ? 2 * K->capctrls : 64;
-		K->ctrls = xrealloc(K->ctrls, K->capctrls * sizeof *K->ctrls);
 	}
 	c = &K->ctrls[K->nctrls++];
 	c->op = op;
@@ -196,7 +207,7 @@ simple(struct checker *K, const char *sig)
 static const struct tabletype *
 table(struct checker *K, uint32_t x)
 {
-	const struct tabletype *t = mod_table(K->v->m, x);
+	const struct tabletype *t = v_table(K->v, x);
 
 	if (!t)
 		FAIL(K, "unknown table %u", x);
@@ -230,29 +241,39 @@ memory_immediates(struct checker *K, const struct instr *in)
 		FAIL(K, "lane index %u out of range", in->idx);
 }
 
+/* The top n values match t (unknown matches anything), left in place. */
+static void
+peek_vals(struct checker *K, const uint8_t *t, uint32_t n)
+{
+	const struct ctrl *c = &K->ctrls[K->nctrls - 1];
+	uint32_t k, avail = K->nvals - c->height;
+
+	for (k = 0; k < n; k++) {
+		uint8_t want = t[n - 1 - k], got;
+		if (k >= avail) {
+			if (c->unreachable)
+				return; /* the polymorphic stack supplies the rest */
+			FAIL(K, "expected %s but the stack is empty", tname(want));
+		}
+		got = K->vals[K->nvals - 1 - k];
+		if (got != want && got != T_UNKNOWN)
+			FAIL(K, "expected %s but found %s", tname(want), tname(got));
+	}
+}
+
 static void
 branch_table(struct checker *K, const struct instr *in)
 {
 	const uint8_t *dt, *t;
-	uint32_t dn, n, i, k;
+	uint32_t dn, n, i;
 
 	pop_val(K, T_I32);
 	label_types(K, in->idx, &dt, &dn);
 	for (i = 0; i < in->n; i++) {
 		label_types(K, in->targets[i], &t, &n);
 		if (n != dn)
-			FAIL(K, "br_table targets carry different numbers of values");
-		/* each target's types checked against the stack, then the
-		 * values put back as they were (unknown stays unknown) */
-		uint8_t *got = xmalloc(n + 1);
-		for (k = n; k > 0; k--) {
-			got[k - 1] = pop_any(K, t[k - 1]);
-			if (got[k - 1] != t[k - 1] && got[k - 1] != T_UNKNOWN)
-				FAIL(K, "expected %s but found %s", tname(t[k - 1]), tname(got[k - 1]));
-		}
-		for (k = 0; k < n; k++)
-			push_val(K, got[k]);
-		free(got);
+			FAIL(K, "label %u carries %u value(s), the default label %u carries %u", in->targets[i], n, in->idx, dn);
+		peek_vals(K, t, n);
 	}
 	pop_vals(K, dt, dn);
 	unreachable(K);
@@ -276,7 +297,6 @@ static void control(struct checker *K, const struct instr *in);
 static void
 variable(struct checker *K, const struct instr *in)
 {
-	const struct module *m = K->v->m;
 	const struct globaltype *g;
 	uint8_t t;
 
@@ -285,12 +305,12 @@ variable(struct checker *K, const struct instr *in)
 	case OP_LOCAL_SET: pop_val(K, local(K, in->idx)); break;
 	case OP_LOCAL_TEE: t = local(K, in->idx); pop_val(K, t); push_val(K, t); break;
 	case OP_GLOBAL_GET:
-		if (!(g = mod_global(m, in->idx)))
+		if (!(g = v_global(K->v, in->idx)))
 			FAIL(K, "unknown global %u", in->idx);
 		push_val(K, g->valtype);
 		break;
 	case OP_GLOBAL_SET:
-		if (!(g = mod_global(m, in->idx)))
+		if (!(g = v_global(K->v, in->idx)))
 			FAIL(K, "unknown global %u", in->idx);
 		if (!g->mut)
 			FAIL(K, "global %u is immutable", in->idx);
@@ -476,7 +496,7 @@ control(struct checker *K, const struct instr *in)
 		unreachable(K);
 		break;
 	case OP_CALL: {
-		const struct functype *ft = mod_functype(m, in->idx);
+		const struct functype *ft = v_functype(K->v, in->idx);
 		if (!ft)
 			FAIL(K, "unknown function %u", in->idx);
 		call_type(K, ft);
@@ -484,7 +504,7 @@ control(struct checker *K, const struct instr *in)
 	}
 	case OP_CALL_INDIRECT:
 		if (table(K, in->idx2)->elemtype != T_FUNCREF)
-			FAIL(K, "call_indirect through table %u, which is not a funcref table", in->idx2);
+			FAIL(K, "table %u holds %s, not funcref", in->idx2, valtype_name(table(K, in->idx2)->elemtype));
 		if (in->idx >= m->ntypes)
 			FAIL(K, "unknown type %u", in->idx);
 		pop_val(K, T_I32);
@@ -498,22 +518,35 @@ control(struct checker *K, const struct instr *in)
 }
 
 void
-validate_code(const struct vctx *v, const struct func *fn)
+validate_code(struct vctx *v, const struct func *fn)
 {
 	const struct module *m = v->m;
 	const struct functype *t = &m->types[fn->type];
 	struct checker K = {0};
-	uint8_t *lt = xmalloc((size_t)t->nparams + fn->nlocals + 1);
+	struct stacks *st;
+	size_t nl = (size_t)t->nparams + fn->nlocals;
 	uint32_t i;
 
+	if (!v->st)
+		v->st = arena_alloc(m->arena, sizeof *v->st);
+	st = v->st;
+	if (st->capltypes < nl + 1) {
+		st->capltypes = 2 * nl + 16;
+		st->ltypes = arena_alloc(m->arena, st->capltypes);
+	}
 	if (t->nparams)
-		memcpy(lt, t->params, t->nparams);
+		memcpy(st->ltypes, t->params, t->nparams);
 	if (fn->nlocals)
-		memcpy(lt + t->nparams, fn->locals, fn->nlocals);
+		memcpy(st->ltypes + t->nparams, fn->locals, fn->nlocals);
 	K.v = v;
+	K.a = m->arena;
 	K.fn = fn;
-	K.ltypes = lt;
-	K.nlocals = t->nparams + fn->nlocals;
+	K.ltypes = st->ltypes;
+	K.nlocals = (uint32_t)nl;
+	if (nl > UINT32_MAX)
+		verr(v, NULL, "too many locals");
+	K.vals = st->vals, K.capvals = st->capvals;
+	K.ctrls = st->ctrls, K.capctrls = st->capctrls;
 	push_ctrl(&K, OP_BLOCK, NULL, 0, t->results, t->nresults);
 	for (i = 0; i < fn->ncode; i++) {
 		if (K.nctrls == 0)
@@ -522,9 +555,8 @@ validate_code(const struct vctx *v, const struct func *fn)
 	}
 	if (K.nctrls != 0)
 		verr(v, fn->ncode ? &fn->code[fn->ncode - 1] : NULL, "function body does not end with end");
-	free(K.vals);
-	free(K.ctrls);
-	free(lt);
+	st->vals = K.vals, st->capvals = K.capvals;
+	st->ctrls = K.ctrls, st->capctrls = K.capctrls;
 }
 
 /* Constant expressions (2.0): t.const, ref.null, ref.func, and
@@ -552,7 +584,7 @@ validate_const(const struct vctx *v, const struct expr *e, uint8_t want, uint32_
 			got = T_FUNCREF;
 			break;
 		case OP_GLOBAL_GET:
-			if (in->idx >= m->nglobals_imported || !(g = mod_global(m, in->idx)))
+			if (in->idx >= m->nglobals_imported || !(g = v_global(v, in->idx)))
 				verr(v, in, "unknown global %u (constant expressions may read imported globals only)", in->idx);
 			if (g->mut)
 				verr(v, in, "constant expression required: global %u is mutable", in->idx);

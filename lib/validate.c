@@ -40,6 +40,66 @@ verr(const struct vctx *v, const struct instr *in, const char *fmt, ...)
 
 #define MERR(v, ln, ...) do { (v)->line = (ln); verr((v), NULL, __VA_ARGS__); } while (0)
 
+const struct functype *
+v_functype(const struct vctx *v, uint32_t f)
+{
+	return f < v->nfuncs ? v->functypes[f] : NULL;
+}
+
+const struct tabletype *
+v_table(const struct vctx *v, uint32_t t)
+{
+	return t < v->ntables ? v->tables[t] : NULL;
+}
+
+const struct globaltype *
+v_global(const struct vctx *v, uint32_t g)
+{
+	return g < v->nglobals ? v->globals[g] : NULL;
+}
+
+/* The function, table and global index spaces in one pass over the
+ * imports.  A function of an unknown type gets NULL (reported by the
+ * module-level checks before any body is read). */
+static void
+index_spaces(struct vctx *v)
+{
+	const struct module *m = v->m;
+	uint32_t i, nf = 0, nt = 0, ng = 0;
+
+	v->nfuncs = mod_nfuncs(m), v->ntables = mod_ntables(m), v->nglobals = mod_nglobals(m);
+	v->functypes = arena_array(m->arena, (size_t)v->nfuncs + 1, sizeof *v->functypes);
+	v->tables = arena_array(m->arena, (size_t)v->ntables + 1, sizeof *v->tables);
+	v->globals = arena_array(m->arena, (size_t)v->nglobals + 1, sizeof *v->globals);
+	for (i = 0; i < m->nimports; i++) {
+		const struct import *im = &m->imports[i];
+		if (im->kind == EXT_FUNC && nf < m->nfuncs_imported)
+			v->functypes[nf++] = im->type < m->ntypes ? &m->types[im->type] : NULL;
+		else if (im->kind == EXT_TABLE && nt < m->ntables_imported)
+			v->tables[nt++] = &im->table;
+		else if (im->kind == EXT_GLOBAL && ng < m->nglobals_imported)
+			v->globals[ng++] = &im->global;
+	}
+	for (i = 0; i < m->nfuncs; i++)
+		v->functypes[m->nfuncs_imported + i] = m->funcs[i].type < m->ntypes ? &m->types[m->funcs[i].type] : NULL;
+	for (i = 0; i < m->ntables; i++)
+		v->tables[m->ntables_imported + i] = &m->tables[i];
+	for (i = 0; i < m->nglobals; i++)
+		v->globals[m->nglobals_imported + i] = &m->globals[i].type;
+}
+
+static int
+is_ref(uint8_t t)
+{
+	return t == T_FUNCREF || t == T_EXTERNREF;
+}
+
+static int
+is_val(uint8_t t)
+{
+	return valtype_name(t) != NULL;
+}
+
 static void
 check_limits(struct vctx *v, const struct limits *l, uint64_t bound, const char *what, uint32_t line)
 {
@@ -66,8 +126,18 @@ check_imports(struct vctx *v)
 			if (im->type >= m->ntypes)
 				MERR(v, im->line, "import %u: unknown type %u", i, im->type);
 			break;
-		case EXT_TABLE: check_limits(v, &im->table.lim, 0xffffffffu, "table", im->line); break;
+		case EXT_TABLE:
+			if (!is_ref(im->table.elemtype))
+				MERR(v, im->line, "import %u: a table holds funcref or externref", i);
+			check_limits(v, &im->table.lim, 0xffffffffu, "table", im->line);
+			break;
 		case EXT_MEMORY: check_limits(v, &im->mem, 65536, "memory size", im->line); break;
+		case EXT_GLOBAL:
+			if (!is_val(im->global.valtype))
+				MERR(v, im->line, "import %u: unknown value type", i);
+			break;
+		default:
+			MERR(v, im->line, "import %u: unknown kind", i);
 
 		}
 	}
@@ -81,7 +151,7 @@ collect_refs(struct vctx *v)
 	const struct module *m = v->m;
 	uint32_t nf = mod_nfuncs(m), i, k;
 
-	v->refs = xcalloc(nf + 1, 1);
+	v->refs = arena_alloc(m->arena, (size_t)nf + 1);
 	for (i = 0; i < m->nexports; i++)
 		if (m->exports[i].kind == EXT_FUNC && m->exports[i].index < nf)
 			v->refs[m->exports[i].index] = 1;
@@ -105,6 +175,18 @@ collect_refs(struct vctx *v)
 	}
 }
 
+/* The line of the second imported memory (two imported, none defined). */
+static uint32_t
+second_memory_import(const struct module *m)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < m->nimports; i++)
+		if (m->imports[i].kind == EXT_MEMORY && ++n == 2)
+			return m->imports[i].line;
+	return 0;
+}
+
 static void
 check_definitions(struct vctx *v)
 {
@@ -114,33 +196,70 @@ check_definitions(struct vctx *v)
 	for (i = 0; i < m->nfuncs; i++)
 		if (m->funcs[i].type >= m->ntypes)
 			MERR(v, m->funcs[i].line, "function %u: unknown type %u", m->nfuncs_imported + i, m->funcs[i].type);
-	for (i = 0; i < m->ntables; i++)
+	for (i = 0; i < m->ntables; i++) {
+		if (!is_ref(m->tables[i].elemtype))
+			MERR(v, m->tables[i].lim.line, "table %u: a table holds funcref or externref",
+			     m->ntables_imported + i);
 		check_limits(v, &m->tables[i].lim, 0xffffffffu, "table", m->tables[i].lim.line);
+	}
 	if (mod_nmems(m) > 1)
-		MERR(v, m->nmems ? m->mems[m->nmems - 1].line : 0, "multiple memories: at most one memory is allowed");
+		MERR(v, m->nmems ? m->mems[m->nmems - 1].line : second_memory_import(m),
+		     "multiple memories: at most one memory is allowed");
 	for (i = 0; i < m->nmems; i++)
 		check_limits(v, &m->mems[i], 65536, "memory size", m->mems[i].line);
 	for (i = 0; i < m->nglobals; i++)
 		validate_const(v, &m->globals[i].init, m->globals[i].type.valtype, m->globals[i].line);
 }
 
+static uint32_t
+name_hash(const char *s, uint32_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Export names are unique: a hash set over them, linear in their number. */
+static void
+unique_exports(struct vctx *v)
+{
+	const struct module *m = v->m;
+	uint32_t nslots = 16, mask, i, h, *slots;
+
+	while (nslots < 2 * (uint64_t)m->nexports)
+		nslots *= 2;
+	mask = nslots - 1;
+	slots = arena_array(m->arena, nslots, sizeof *slots);
+	for (i = 0; i < m->nexports; i++) {
+		const struct export *e = &m->exports[i];
+		for (h = name_hash(e->name, e->namelen) & mask; slots[h]; h = (h + 1) & mask) {
+			const struct export *o = &m->exports[slots[h] - 1];
+			if (o->namelen == e->namelen && (!e->namelen || !memcmp(o->name, e->name, e->namelen)))
+				MERR(v, e->line, "duplicate export name \"%.*s\"", (int)e->namelen, e->name);
+		}
+		slots[h] = i + 1;
+	}
+}
+
 static void
 check_exports(struct vctx *v)
 {
 	const struct module *m = v->m;
-	uint32_t i, k, counts[4] = {mod_nfuncs(m), mod_ntables(m), mod_nmems(m), mod_nglobals(m)};
+	uint32_t i, counts[4] = {mod_nfuncs(m), mod_ntables(m), mod_nmems(m), mod_nglobals(m)};
 	static const char *const kinds[] = {"function", "table", "memory", "global"};
 
 	for (i = 0; i < m->nexports; i++) {
 		const struct export *e = &m->exports[i];
+		if (e->kind > EXT_GLOBAL)
+			MERR(v, e->line, "export \"%.*s\": unknown kind", (int)e->namelen, e->name);
 		if (e->index >= counts[e->kind])
 			MERR(v, e->line, "export \"%.*s\": unknown %s %u", (int)e->namelen, e->name, kinds[e->kind], e->index);
-		for (k = 0; k < i; k++) /* quadratic only in the number of exports */
-			if (m->exports[k].namelen == e->namelen && !memcmp(m->exports[k].name, e->name, e->namelen))
-				MERR(v, e->line, "duplicate export name \"%.*s\"", (int)e->namelen, e->name);
 	}
+	unique_exports(v);
 	if (m->has_start) {
-		const struct functype *t = mod_functype(m, m->start);
+		const struct functype *t = v_functype(v, m->start);
 		if (!t)
 			MERR(v, m->start_line, "unknown start function %u", m->start);
 		if (t->nparams || t->nresults)
@@ -156,8 +275,10 @@ check_segments(struct vctx *v)
 
 	for (i = 0; i < m->nelems; i++) {
 		const struct elem *e = &m->elems[i];
+		if (!is_ref(e->type))
+			MERR(v, e->line, "element segment %u: its type must be funcref or externref", i);
 		if (e->mode == SEG_ACTIVE) {
-			const struct tabletype *t = mod_table(m, e->table);
+			const struct tabletype *t = v_table(v, e->table);
 			if (!t)
 				MERR(v, e->line, "element segment %u: unknown table %u", i, e->table);
 			if (t->elemtype != e->type)
@@ -187,9 +308,12 @@ check_segments(struct vctx *v)
 void
 validate(const struct module *m)
 {
-	struct vctx v = {m, NULL, UINT32_MAX, 0};
+	struct vctx v = {0};
 	uint32_t i;
 
+	v.m = m;
+	v.func = UINT32_MAX;
+	index_spaces(&v);
 	check_imports(&v);
 	check_definitions(&v);
 	check_exports(&v);
@@ -200,5 +324,4 @@ validate(const struct module *m)
 		v.line = m->funcs[i].line;
 		validate_code(&v, &m->funcs[i]);
 	}
-	free(v.refs);
 }

@@ -19,11 +19,16 @@ while [ $# -gt 0 ]; do
 	--target-cpu) [ $# -ge 2 ] || { usage >&2; exit 2; }; cpu=$2; shift ;;
 	--target-cpu=*) cpu=${1#--target-cpu=} ;;
 	--bounds-checks) bounds=--bounds-checks ;;
-	-*) echo "wasm-aot: unknown option $1" >&2; usage >&2; exit 2 ;;
+	--) shift; break ;;
+	-?*) echo "wasm-aot: unknown option $1" >&2; usage >&2; exit 2 ;;
 	*) [ -z "$in" ] || { usage >&2; exit 2; }; in=$1 ;;
 	esac
 	shift
 done
+if [ $# -gt 0 ]; then
+	[ -z "$in" ] && [ $# -eq 1 ] || { usage >&2; exit 2; }
+	in=$1
+fi
 [ -n "$in" ] || { usage >&2; exit 2; }
 [ -r "$in" ] || { echo "wasm-aot: $in: cannot read" >&2; exit 1; }
 [ -n "$out" ] || out=${in%.wasm}.so
@@ -32,17 +37,18 @@ done
 here=$(cd "$(dirname "$0")" && pwd)
 PATH="$here:$PATH"
 
-base=${out%.so}
-if [ "$keep" = 1 ]; then
-	wat=$base.wat ll=$base.ll
-	tmp=
-else
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasm-aot.XXXXXX")
-	wat=$tmp/module.wat ll=$tmp/module.ll
-fi
+# Intermediate files live in a private directory, removed on any exit;
+# --keep-temps keeps the module text and the IR beside the output.
+tmp=
 cleanup() { [ -z "$tmp" ] || rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasm-aot.XXXXXX")
+if [ "$keep" = 1 ]; then
+	wat=${out%.so}.wat ll=${out%.so}.ll
+else
+	wat=$tmp/module.wat ll=$tmp/module.ll
+fi
 
 # run CMD...: echo it with -v, then run it
 run() {
@@ -50,10 +56,10 @@ run() {
 	"$@"
 }
 
+# The pipeline, the one place that names the stages.
 stages() {
-	run wasm-parse -o "$wat.parsed" "$in"
-	run wasm-verify -o "$wat" "$wat.parsed"
-	rm -f "$wat.parsed"
+	run wasm-parse -o "$tmp/parsed.wat" "$in"
+	run wasm-verify -o "$wat" "$tmp/parsed.wat"
 	run wasm-lower $bounds -o "$ll" "$wat"
 	run wasm-codegen "$opt" ${cpu:+--target-cpu "$cpu"} -o "$out" "$ll"
 }

@@ -5,6 +5,7 @@
 
 struct cpu {
 	char *name;           /* LLVM CPU name */
+	const char *contract_name; /* what the contract records */
 	char *llvm_features;  /* LLVM feature string */
 	uint64_t features;    /* WA_CPU_* bits for the contract */
 };
@@ -14,3 +15,18 @@ void cpu_list(FILE *);
 
 /* contract.c: record the CPU in the module's contract. */
 void contract_set_cpu(LLVMModuleRef, const char *file, const struct cpu *);
+
+/* check.c: what the pass pipeline must preserve. */
+struct snapshot {
+	unsigned attrs;       /* sandbox attributes every function has */
+	char **external;      /* external functions called */
+	size_t nexternal;
+};
+
+void pipeline_prepare(LLVMModuleRef);
+void pipeline_snapshot(LLVMModuleRef, struct snapshot *);
+void pipeline_check(LLVMModuleRef, const struct snapshot *);
+
+/* main.c: "wasm-codegen: FILE: message", exit 1. */
+_Noreturn void input_error(const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));

@@ -18,24 +18,26 @@ contract_set_cpu(LLVMModuleRef mod, const char *file, const struct cpu *cpu)
 	unsigned i, n;
 
 	if (!g || !(init = LLVMGetInitializer(g)))
-		error_line(file, 0, "no %s global with an initializer: not a wasm-lower module",
-		           WA_CONTRACT_SYMBOL);
+		input_error(file, "no %s global with an initializer: not a wasm-lower module",
+		            WA_CONTRACT_SYMBOL);
 	ty = LLVMTypeOf(init);
 	if (LLVMGetTypeKind(ty) != LLVMStructTypeKind ||
 	    (n = LLVMCountStructElementTypes(ty)) != WA_CONTRACT_NFIELDS)
-		error_line(file, 0, "%s does not have the contract's %d fields",
-		           WA_CONTRACT_SYMBOL, WA_CONTRACT_NFIELDS);
+		input_error(file, "%s does not have the contract's %d fields",
+		            WA_CONTRACT_SYMBOL, WA_CONTRACT_NFIELDS);
+	if (!LLVMIsAConstantStruct(init)) /* e.g. zeroinitializer */
+		input_error(file, "%s is not initialised field by field", WA_CONTRACT_SYMBOL);
 	for (i = 0; i < n; i++)
 		fields[i] = LLVMGetOperand(init, i);
 	fty = LLVMStructGetTypeAtIndex(ty, WA_CONTRACT_FIELD_CPU_FEATURES);
 	if (LLVMGetTypeKind(fty) != LLVMIntegerTypeKind || LLVMGetIntTypeWidth(fty) != 64)
-		error_line(file, 0, "contract field cpu_features is not an i64");
+		input_error(file, "contract field cpu_features is not an i64");
 	fields[WA_CONTRACT_FIELD_CPU_FEATURES] = LLVMConstInt(fty, cpu->features, 0);
 
 	fty = LLVMStructGetTypeAtIndex(ty, WA_CONTRACT_FIELD_CPU_NAME);
 	if (LLVMGetTypeKind(fty) != LLVMPointerTypeKind)
-		error_line(file, 0, "contract field cpu_name is not a pointer");
-	str = LLVMConstStringInContext(ctx, cpu->name, strlen(cpu->name), 0);
+		input_error(file, "contract field cpu_name is not a pointer");
+	str = LLVMConstStringInContext(ctx, cpu->contract_name, strlen(cpu->contract_name), 0);
 	name = LLVMAddGlobal(mod, LLVMTypeOf(str), "wasm_aot_cpu_name");
 	LLVMSetInitializer(name, str);
 	LLVMSetGlobalConstant(name, 1);

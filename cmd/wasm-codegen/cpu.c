@@ -76,11 +76,15 @@ cpu_resolve(const char *want, struct cpu *out)
 		out->name = LLVMGetHostCPUName();
 		out->llvm_features = LLVMGetHostCPUFeatures();
 		out->features = parse_features(out->llvm_features);
+		/* A CPU newer than this LLVM is "generic" plus its features;
+		 * the contract then says where the features came from. */
+		out->contract_name = strcmp(out->name, "generic") ? out->name : "native";
 		return 1;
 	}
 	for (i = 0; i < sizeof cpus / sizeof cpus[0]; i++)
 		if (!strcmp(want, cpus[i].name)) {
 			out->name = (char *)cpus[i].name;
+			out->contract_name = cpus[i].name;
 			out->llvm_features = (char *)"";
 			out->features = cpus[i].features;
 			return 1;

@@ -3,7 +3,9 @@
  * the LLVM C API only.  With -o x.so it runs wasm-link on the object.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,6 @@
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
-#include <llvm-c/BitWriter.h>
 #include <llvm-c/IRReader.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
@@ -21,6 +22,8 @@
 
 #include "codegen.h"
 #include "diag.h"
+
+#define TRIPLE "x86_64-pc-linux-gnu"
 
 extern char **environ;
 
@@ -89,30 +92,97 @@ parse_args(int argc, char **argv, struct opts *o)
 		o->emit = EMIT_SO;
 }
 
+/* An input error without a line: "wasm-codegen: FILE: message". */
+_Noreturn void
+input_error(const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: ", argv0, file);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* LLVM reports some errors (bad bitcode) through the context's
+ * diagnostic handler, whose default prints and exits; keep the first
+ * error's text instead. */
+static char *llvm_error;
+
+static void
+diagnostic(LLVMDiagnosticInfoRef di, void *unused)
+{
+	char *msg = LLVMGetDiagInfoDescription(di);
+
+	if (LLVMGetDiagInfoSeverity(di) == LLVMDSError && !llvm_error)
+		llvm_error = strdup(msg);
+	else if (LLVMGetDiagInfoSeverity(di) == LLVMDSWarning)
+		warn("%s", msg);
+	LLVMDisposeMessage(msg);
+}
+
+/* Back over the digits of ":N" ending at e; NULL unless there are some. */
+static const char *
+back_number(const char *start, const char *e)
+{
+	const char *p = e;
+
+	while (p > start && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return p < e && p > start && p[-1] == ':' ? p - 1 : NULL;
+}
+
+/* LLVM's parse errors read "NAME:LINE:COL: error: MESSAGE\nSOURCE\n^";
+ * report them as "wasm-codegen: FILE:LINE:COL: MESSAGE" followed by
+ * LLVM's source line and caret. */
+static void
+parse_error(const char *file, const char *msg)
+{
+	const char *e = strstr(msg, ": error: "), *colon, *loc = NULL;
+	int n;
+
+	if (e && (colon = back_number(msg, e)))
+		loc = back_number(msg, colon);
+	if (!loc)
+		input_error(file, "%s", msg);
+	e += strlen(": error: ");
+	n = strlen(e);
+	while (n && e[n - 1] == '\n')
+		n--;
+	fflush(stdout);
+	fprintf(stderr, "%s: %s%.*s: %.*s\n", argv0, file, (int)(e - strlen(": error: ") - loc),
+	        loc, n, e);
+	exit(1);
+}
+
 static LLVMModuleRef
 read_module(LLVMContextRef ctx, const char *path)
 {
 	size_t len;
 	unsigned char *data = read_file(path, &len);
-	const char *name = path ? path : "-";
+	const char *name = path;
 	LLVMMemoryBufferRef buf;
 	LLVMModuleRef mod;
 	char *msg = NULL;
-	int bad;
 
 	buf = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)data, len, name);
 	free(data);
 	if (len >= 4 && !memcmp(LLVMGetBufferStart(buf), "BC\xc0\xde", 4)) {
-		bad = LLVMParseBitcodeInContext2(ctx, buf, &mod);
+		if (LLVMParseBitcodeInContext2(ctx, buf, &mod))
+			input_error(name, "invalid bitcode: %s", llvm_error ? llvm_error : "?");
 		LLVMDisposeMemoryBuffer(buf);
-		if (bad)
-			error_line(name, 0, "invalid bitcode");
 	} else if (LLVMParseIRInContext(ctx, buf, &mod, &msg)) {
-		/* LLVM's message starts with "<name>:LINE:COL: error: " */
-		error_line(name, 0, "%s", msg ? msg : "invalid LLVM IR");
+		parse_error(name, msg ? msg : "invalid LLVM IR");
 	}
-	if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
-		error_line(name, 0, "invalid module: %s", msg);
+	if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
+		size_t n = strlen(msg);
+		while (n && msg[n - 1] == '\n')
+			msg[--n] = 0;
+		input_error(name, "invalid module: %s", msg);
+	}
 	LLVMDisposeMessage(msg);
 	return mod;
 }
@@ -124,7 +194,7 @@ make_target(const struct opts *o, struct cpu *cpu)
 		LLVMCodeGenLevelNone, LLVMCodeGenLevelLess, LLVMCodeGenLevelDefault,
 		LLVMCodeGenLevelAggressive,
 	};
-	const char *triple = "x86_64-pc-linux-gnu";
+	const char *triple = TRIPLE;
 	LLVMTargetRef target;
 	char *msg = NULL;
 
@@ -209,28 +279,51 @@ find_linker(char *buf, size_t size)
 }
 
 static char objpath[PATH_MAX];
+static volatile sig_atomic_t have_obj;
 
 static void
 remove_obj(void)
 {
-	if (objpath[0])
+	if (have_obj)
 		unlink(objpath);
+}
+
+/* The temporary object goes on any exit, signals included. */
+static void
+on_signal(int sig)
+{
+	remove_obj();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+make_tempobj(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	const char *tmp = getenv("TMPDIR");
+	size_t i;
+	int fd;
+
+	snprintf(objpath, sizeof objpath, "%s/wasm-codegen-XXXXXX.o", tmp && *tmp ? tmp : "/tmp");
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], on_signal);
+	atexit(remove_obj);
+	if ((fd = mkstemps(objpath, 2)) < 0)
+		fatal_errno("%s", objpath);
+	have_obj = 1;
+	close(fd);
 }
 
 static void
 link_so(LLVMModuleRef mod, LLVMTargetMachineRef tm, const char *out)
 {
-	const char *tmp = getenv("TMPDIR");
 	char linker[PATH_MAX];
 	char *argv[6];
 	pid_t pid;
-	int fd, status;
+	int status;
 
-	snprintf(objpath, sizeof objpath, "%s/wasm-codegen-XXXXXX.o", tmp && *tmp ? tmp : "/tmp");
-	if ((fd = mkstemps(objpath, 2)) < 0)
-		fatal_errno("%s", objpath);
-	close(fd);
-	atexit(remove_obj);
+	make_tempobj();
 	emit(mod, tm, EMIT_OBJ, objpath);
 	argv[0] = (char *)find_linker(linker, sizeof linker);
 	argv[1] = "-o";
@@ -250,24 +343,31 @@ main(int argc, char **argv)
 {
 	struct opts o = {0};
 	struct cpu cpu;
+	struct snapshot before;
 	LLVMContextRef ctx;
 	LLVMModuleRef mod;
 	LLVMTargetMachineRef tm;
+	LLVMTargetDataRef td;
+	const char *name;
+	char *dl;
 
 	diag_setprog(argv[0]);
 	parse_args(argc, argv, &o);
+	name = o.in ? o.in : "-";
 	tm = make_target(&o, &cpu);
 	ctx = LLVMContextCreate();
-	mod = read_module(ctx, o.in);
-	LLVMSetTarget(mod, "x86_64-pc-linux-gnu");
-	{
-		LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
-		char *dl = LLVMCopyStringRepOfTargetData(td);
-		LLVMSetDataLayout(mod, dl);
-		LLVMDisposeMessage(dl);
-	}
-	contract_set_cpu(mod, o.in ? o.in : "-", &cpu);
+	LLVMContextSetDiagnosticHandler(ctx, diagnostic, NULL);
+	mod = read_module(ctx, name);
+	LLVMSetTarget(mod, TRIPLE);
+	td = LLVMCreateTargetDataLayout(tm);
+	dl = LLVMCopyStringRepOfTargetData(td);
+	LLVMSetDataLayout(mod, dl);
+	LLVMDisposeMessage(dl);
+	contract_set_cpu(mod, name, &cpu);
+	pipeline_prepare(mod);
+	pipeline_snapshot(mod, &before);
 	optimise(mod, tm, o.olevel);
+	pipeline_check(mod, &before);
 	if (o.emit == EMIT_SO)
 		link_so(mod, tm, o.out);
 	else

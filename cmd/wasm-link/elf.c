@@ -35,6 +35,13 @@ elf_open(struct elf *e, const unsigned char *buf, size_t len)
 	e->sh = sh;
 	e->nsh = eh->e_shnum;
 	for (i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type == SHT_DYNAMIC) {
+			if (sh[i].sh_entsize != sizeof(Elf64_Dyn) ||
+			    !in_file(e, sh[i].sh_offset, sh[i].sh_size))
+				return -1;
+			e->dyn = (const void *)(buf + sh[i].sh_offset);
+			e->ndyn = sh[i].sh_size / sizeof(Elf64_Dyn);
+		}
 		if (sh[i].sh_type != SHT_DYNSYM)
 			continue;
 		if (sh[i].sh_entsize != sizeof(Elf64_Sym) || sh[i].sh_link >= eh->e_shnum ||
@@ -49,14 +56,19 @@ elf_open(struct elf *e, const unsigned char *buf, size_t len)
 	return e->syms ? 0 : -1;
 }
 
+/* A string of .dynstr, NULL if it is not inside it. */
 const char *
-elf_symname(const struct elf *e, size_t i)
+elf_str(const struct elf *e, uint64_t off)
 {
-	uint32_t off = e->syms[i].st_name;
-
 	if (off >= e->strslen || !memchr(e->strs + off, 0, e->strslen - off))
 		return NULL;
 	return e->strs + off;
+}
+
+const char *
+elf_symname(const struct elf *e, size_t i)
+{
+	return elf_str(e, e->syms[i].st_name);
 }
 
 /* The file bytes behind a defined symbol, NULL if not in the file. */

@@ -75,17 +75,19 @@ push_frame(struct lower *L, enum frame_kind kind, const struct blocktype *bt)
 	return f;
 }
 
-/* Send the top values to frame f's target from the current block. */
+/* Send the top values from the current block to frame f's merge block
+ * (end of the construct, or a branch to a block or if) or to its loop
+ * header (a branch to a loop). */
 static void
-branch_values(struct lower *L, struct frame *f)
+send_values(struct lower *L, struct frame *f, int to_header)
 {
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(L->B);
-	int loop = f->kind == FR_LOOP;
-	uint32_t i, n = loop ? f->nparams : f->nresults;
-	const uint8_t *types = loop ? f->ptypes : f->rtypes;
-	LLVMValueRef *phis = loop ? f->hphis : f->phis;
+	uint32_t i, n = to_header ? f->nparams : f->nresults;
+	const uint8_t *types = to_header ? f->ptypes : f->rtypes;
+	LLVMValueRef *phis = to_header ? f->hphis : f->phis;
+	uint32_t floor = L->frames[L->nframes - 1].height;
 
-	if (L->sp < n)
+	if (L->sp < floor + n)
 		lower_error(L, "operand stack underflow at branch");
 	for (i = 0; i < n; i++) {
 		LLVMValueRef v = L->stack[L->sp - n + i];
@@ -93,8 +95,15 @@ branch_values(struct lower *L, struct frame *f)
 			lower_error(L, "branch value of the wrong type");
 		LLVMAddIncoming(phis[i], &v, &from, 1);
 	}
-	if (!loop)
+	if (!to_header)
 		f->nincoming++;
+}
+
+/* A branch to label f. */
+static void
+branch_values(struct lower *L, struct frame *f)
+{
+	send_values(L, f, f->kind == FR_LOOP);
 }
 
 static LLVMBasicBlockRef
@@ -119,7 +128,7 @@ begin_loop(struct lower *L, const struct blocktype *bt)
 
 	f->header = LLVMAppendBasicBlockInContext(L->C, L->F, "loop");
 	f->hphis = make_phis(L, f->header, f->ptypes, f->nparams);
-	branch_values(L, f);
+	send_values(L, f, 1);
 	LLVMBuildBr(L->B, f->header);
 	LLVMPositionBuilderAtEnd(L->B, f->header);
 	L->sp = f->height;
@@ -148,7 +157,7 @@ close_arm(struct lower *L, struct frame *f)
 {
 	if (L->unreachable)
 		return;
-	branch_values(L, f);
+	send_values(L, f, 0);
 	LLVMBuildBr(L->B, f->merge);
 }
 
@@ -237,27 +246,23 @@ ctl_begin_function(struct lower *L)
 	f->phis = make_phis(L, f->merge, f->rtypes, f->nresults);
 }
 
+/* Every switch edge needs its own phi entry, even when several cases
+ * share a target: LLVM counts predecessors per edge. */
 static void
 br_table(struct lower *L, const struct instr *in)
 {
 	LLVMValueRef idx = pop_as(L, L->i32), sw;
-	uint8_t *seen = xcalloc(L->nframes + 1, 1);
 	struct frame *f;
 	uint32_t i;
 
 	f = label(L, in->idx);
 	sw = LLVMBuildSwitch(L->B, idx, target_block(f), in->n);
 	branch_values(L, f);
-	seen[in->idx] = 1;
 	for (i = 0; i < in->n; i++) {
 		f = label(L, in->targets[i]);
 		LLVMAddCase(sw, const_i32(L, i), target_block(f));
-		if (!seen[in->targets[i]]) {
-			seen[in->targets[i]] = 1;
-			branch_values(L, f);
-		}
+		branch_values(L, f);
 	}
-	free(seen);
 	L->unreachable = 1;
 }
 

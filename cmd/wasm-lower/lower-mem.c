@@ -3,6 +3,8 @@
  * (no check unless the offset reaches past the guard) or bounds-check
  * mode; memory.size and memory.grow; bulk memory through the runtime.
  */
+#include <string.h>
+
 #include "lower.h"
 
 /* The address of `size` bytes at addr32 + offset, trapping if out of
@@ -24,6 +26,36 @@ mem_address(struct lower *L, LLVMValueRef addr32, uint64_t offset, unsigned size
 	return LLVMBuildInBoundsGEP2(L->B, L->i8, L->mem_base, &ea, 1, "");
 }
 
+/*
+ * In guard mode a load traps only by touching memory, and LLVM deletes
+ * a load whose value is unused (after inlining, a callee's load can end
+ * up unused in its caller).  So that it stays, every such load's value
+ * goes to an empty inline asm that has a side effect but touches only
+ * memory inaccessible to the module: the load itself can still be
+ * combined with an identical one, moved or hoisted as before.  A load
+ * whose bounds are checked explicitly needs no anchor.
+ */
+void
+keep_load(struct lower *L, LLVMValueRef load, uint64_t offset, unsigned size)
+{
+	LLVMTypeRef ty = LLVMTypeOf(load), fnty;
+	LLVMTypeKind k = LLVMGetTypeKind(ty);
+	const char *cons = k == LLVMIntegerTypeKind ? "r" : "x";
+	LLVMValueRef asmv, call;
+	static const char *attrs[] = {"nounwind", "inaccessiblememonly", "willreturn"};
+	size_t i;
+
+	if (L->bounds_checks || offset + size > HEAP_GUARD)
+		return;
+	fnty = LLVMFunctionType(L->voidt, &ty, 1, 0);
+	asmv = LLVMGetInlineAsm(fnty, "", 0, (char *)cons, 1, 1, 0, LLVMInlineAsmDialectATT, 0);
+	call = LLVMBuildCall2(L->B, fnty, asmv, &load, 1, "");
+	for (i = 0; i < sizeof attrs / sizeof *attrs; i++)
+		LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+		                         LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName(
+		                                                           attrs[i], strlen(attrs[i])), 0));
+}
+
 static LLVMValueRef
 load(struct lower *L, const struct instr *in, LLVMTypeRef ty, unsigned size)
 {
@@ -32,6 +64,7 @@ load(struct lower *L, const struct instr *in, LLVMTypeRef ty, unsigned size)
 	p = LLVMBuildBitCast(L->B, p, LLVMPointerType(ty, 0), "");
 	v = LLVMBuildLoad2(L->B, ty, p, "");
 	LLVMSetAlignment(v, 1);
+	keep_load(L, v, in->u.offset, size);
 	return v;
 }
 

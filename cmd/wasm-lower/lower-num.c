@@ -8,7 +8,7 @@
 
 #include "lower.h"
 
-static LLVMTypeRef
+LLVMTypeRef
 sigtype(struct lower *L, char c)
 {
 	switch (c) {
@@ -22,8 +22,8 @@ sigtype(struct lower *L, char c)
 }
 
 /* Operands per the opcode table's signature, popped into a[0..n). */
-static unsigned
-operands(struct lower *L, const struct instr *in, LLVMValueRef *a)
+unsigned
+pop_operands(struct lower *L, const struct instr *in, LLVMValueRef *a)
 {
 	const char *sig = opinfo[in->op].sig;
 	unsigned n = (unsigned)(strchr(sig, ':') - sig), i;
@@ -94,21 +94,29 @@ divide(struct lower *L, enum op op, LLVMValueRef a, LLVMValueRef b)
 	}
 }
 
-/* min/max: NaN if either is NaN; -0 < +0; else the ordinary one. */
-static LLVMValueRef
-minmax(struct lower *L, LLVMValueRef a, LLVMValueRef b, int is_max)
+/* min/max: NaN if either is NaN; -0 < +0; else the ordinary one.
+ * Scalars and vectors alike (f32x4/f64x2 share it): the equal case
+ * merges the sign bits so min(-0, +0) = -0 and max(-0, +0) = +0. */
+LLVMValueRef
+float_minmax(struct lower *L, LLVMValueRef a, LLVMValueRef b, int is_max)
 {
-	LLVMTypeRef t = LLVMTypeOf(a);
-	LLVMTypeRef it = t == L->f32 ? L->i32 : L->i64;
-	LLVMValueRef nan = LLVMBuildFCmp(L->B, LLVMRealUNO, a, b, "");
-	LLVMValueRef eq = LLVMBuildFCmp(L->B, LLVMRealOEQ, a, b, "");
-	LLVMValueRef lt = LLVMBuildFCmp(L->B, is_max ? LLVMRealOGT : LLVMRealOLT, a, b, "");
-	LLVMValueRef ai = LLVMBuildBitCast(L->B, a, it, ""), bi = LLVMBuildBitCast(L->B, b, it, "");
-	LLVMValueRef zeros = LLVMBuildBitCast(L->B, is_max ? LLVMBuildAnd(L->B, ai, bi, "")
-	                                                    : LLVMBuildOr(L->B, ai, bi, ""), t, "");
-	LLVMValueRef r = LLVMBuildSelect(L->B, lt, a, b, "");
+	LLVMTypeRef t = LLVMTypeOf(a), it;
+	LLVMValueRef nan, eq, lt, ai, bi, zeros, r;
 
+	if (LLVMGetTypeKind(t) == LLVMVectorTypeKind)
+		it = LLVMVectorType(LLVMIntTypeInContext(L->C, LLVMGetElementType(t) == L->f32 ? 32 : 64),
+		                    LLVMGetVectorSize(t));
+	else
+		it = t == L->f32 ? L->i32 : L->i64;
+	nan = LLVMBuildFCmp(L->B, LLVMRealUNO, a, b, "");
+	eq = LLVMBuildFCmp(L->B, LLVMRealOEQ, a, b, "");
+	lt = LLVMBuildFCmp(L->B, is_max ? LLVMRealOGT : LLVMRealOLT, a, b, "");
+	ai = LLVMBuildBitCast(L->B, a, it, "");
+	bi = LLVMBuildBitCast(L->B, b, it, "");
+	zeros = LLVMBuildBitCast(L->B, is_max ? LLVMBuildAnd(L->B, ai, bi, "") : LLVMBuildOr(L->B, ai, bi, ""), t, "");
+	r = LLVMBuildSelect(L->B, lt, a, b, "");
 	r = LLVMBuildSelect(L->B, eq, zeros, r, "");
+	/* a NaN operand: a + b is a NaN (quiet, as the spec allows) */
 	return LLVMBuildSelect(L->B, nan, LLVMBuildFAdd(L->B, a, b, ""), r, "");
 }
 
@@ -178,6 +186,44 @@ constant(struct lower *L, const struct instr *in)
 	return 0;
 }
 
+static LLVMValueRef
+fp_md(struct lower *L, const char *s)
+{
+	return LLVMMetadataAsValue(L->C, LLVMMDStringInContext2(L->C, s, strlen(s)));
+}
+
+/* An identity operand: x - 0, x + -0, x * 1, x / 1, x * -1, -0 - x. */
+static int
+identity_operand(LLVMValueRef v)
+{
+	LLVMBool lossy;
+	double d;
+
+	if (!LLVMIsAConstantFP(v))
+		return 0;
+	d = LLVMConstRealGetDouble(v, &lossy);
+	return d == 0.0 || d == 1.0 || d == -1.0;
+}
+
+/* Float arithmetic.  LLVM folds x * 1.0 to x and the like, which is
+ * exact except that a signalling NaN then stays signalling, where wasm
+ * requires an arithmetic (quiet) NaN; with such a constant operand the
+ * strict form keeps the operation. */
+LLVMValueRef
+arith(struct lower *L, LLVMOpcode op, LLVMValueRef a, LLVMValueRef b)
+{
+	static const char *const names[] = {
+		[LLVMFAdd] = "llvm.experimental.constrained.fadd", [LLVMFSub] = "llvm.experimental.constrained.fsub",
+		[LLVMFMul] = "llvm.experimental.constrained.fmul", [LLVMFDiv] = "llvm.experimental.constrained.fdiv",
+	};
+	LLVMTypeRef t = LLVMTypeOf(a);
+	LLVMValueRef args[4] = {a, b, fp_md(L, "round.tonearest"), fp_md(L, "fpexcept.strict")};
+
+	if (identity_operand(a) || identity_operand(b))
+		return call_intrinsic(L, names[op], &t, 1, args, 4);
+	return LLVMBuildBinOp(L->B, op, a, b, "");
+}
+
 /* Integer ops shared by i32 and i64, by their i32 opcode. */
 static LLVMValueRef
 int_op(struct lower *L, enum op op, LLVMValueRef *a)
@@ -242,12 +288,12 @@ float_op(struct lower *L, enum op op, LLVMValueRef *a)
 	case OP_F32_TRUNC: return intrinsic1(L, "llvm.trunc", a[0]);
 	case OP_F32_NEAREST: return intrinsic1(L, "llvm.nearbyint", a[0]);
 	case OP_F32_SQRT: return intrinsic1(L, "llvm.sqrt", a[0]);
-	case OP_F32_ADD: return LLVMBuildFAdd(L->B, a[0], a[1], "");
-	case OP_F32_SUB: return LLVMBuildFSub(L->B, a[0], a[1], "");
-	case OP_F32_MUL: return LLVMBuildFMul(L->B, a[0], a[1], "");
-	case OP_F32_DIV: return LLVMBuildFDiv(L->B, a[0], a[1], "");
-	case OP_F32_MIN: return minmax(L, a[0], a[1], 0);
-	case OP_F32_MAX: return minmax(L, a[0], a[1], 1);
+	case OP_F32_ADD: return arith(L, LLVMFAdd, a[0], a[1]);
+	case OP_F32_SUB: return arith(L, LLVMFSub, a[0], a[1]);
+	case OP_F32_MUL: return arith(L, LLVMFMul, a[0], a[1]);
+	case OP_F32_DIV: return arith(L, LLVMFDiv, a[0], a[1]);
+	case OP_F32_MIN: return float_minmax(L, a[0], a[1], 0);
+	case OP_F32_MAX: return float_minmax(L, a[0], a[1], 1);
 	case OP_F32_COPYSIGN: {
 		LLVMTypeRef t = LLVMTypeOf(a[0]);
 		return call_intrinsic(L, "llvm.copysign", &t, 1, a, 2);
@@ -287,7 +333,14 @@ convert(struct lower *L, enum op op, LLVMValueRef x)
 	case OP_F32_CONVERT_I32_U: case OP_F32_CONVERT_I64_U: return LLVMBuildUIToFP(B, x, L->f32, "");
 	case OP_F64_CONVERT_I32_S: case OP_F64_CONVERT_I64_S: return LLVMBuildSIToFP(B, x, L->f64, "");
 	case OP_F64_CONVERT_I32_U: case OP_F64_CONVERT_I64_U: return LLVMBuildUIToFP(B, x, L->f64, "");
-	case OP_F32_DEMOTE_F64: return LLVMBuildFPTrunc(B, x, L->f32, "");
+	case OP_F32_DEMOTE_F64:
+		/* demote(promote(x)) is folded to x, which keeps a signalling NaN */
+		if (LLVMIsAFPExtInst(x)) {
+			LLVMTypeRef tys[2] = {L->f32, L->f64};
+			LLVMValueRef args[3] = {x, fp_md(L, "round.tonearest"), fp_md(L, "fpexcept.strict")};
+			return call_intrinsic(L, "llvm.experimental.constrained.fptrunc", tys, 2, args, 3);
+		}
+		return LLVMBuildFPTrunc(B, x, L->f32, "");
 	case OP_F64_PROMOTE_F32: return LLVMBuildFPExt(B, x, L->f64, "");
 	case OP_I32_REINTERPRET_F32: return LLVMBuildBitCast(B, x, L->i32, "");
 	case OP_I64_REINTERPRET_F64: return LLVMBuildBitCast(B, x, L->i64, "");
@@ -310,7 +363,7 @@ lower_numeric(struct lower *L, const struct instr *in)
 		return 1;
 	if (o->prefix == 0xfd || o->imm != IMM_NONE || o->sig[0] == '*')
 		return 0;
-	operands(L, in, a);
+	pop_operands(L, in, a);
 	if (!(r = int_op(L, as_i32_op(in->op), a)) && !(r = float_op(L, as_f32_op(in->op), a)) &&
 	    !(r = convert(L, in->op, a[0])))
 		lower_error(L, "no lowering");

@@ -160,8 +160,8 @@ LLVMBasicBlockRef
 trap_block(struct lower *L, enum wa_trap code)
 {
 	LLVMBasicBlockRef saved, bb = L->traps[code];
-	LLVMTypeRef args[2], fnty;
-	LLVMValueRef fn, argv[2], call;
+	LLVMTypeRef args[3], fnty;
+	LLVMValueRef fn, argv[3], call;
 
 	if (bb)
 		return bb;
@@ -170,11 +170,15 @@ trap_block(struct lower *L, enum wa_trap code)
 	LLVMPositionBuilderAtEnd(L->B, bb);
 	args[0] = L->ptr;
 	args[1] = L->i32;
-	fnty = LLVMFunctionType(L->voidt, args, 2, 0);
+	args[2] = L->i32;
+	fnty = LLVMFunctionType(L->voidt, args, 3, 0);
 	fn = rt_fn(L, RT_TRAP, fnty);
 	argv[0] = L->ctx;
 	argv[1] = const_i32(L, code);
-	call = LLVMBuildCall2(L->B, fnty, fn, argv, 2, "");
+	/* the function index, so that the trap names the right function
+	 * even after the optimiser inlined this one into its caller */
+	argv[2] = const_i32(L, L->fidx);
+	call = LLVMBuildCall2(L->B, fnty, fn, argv, 3, "");
 	LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
 	                         LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
 	LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
@@ -245,6 +249,9 @@ set_func_attrs(struct lower *L, LLVMValueRef fn)
 	add_attr(L, fn, "probe-stack", "inline-asm");
 	add_attr(L, fn, "no-builtins", "");
 	add_attr(L, fn, "frame-pointer", "all");
+	/* wasm's call stack is finite and observable: a runaway recursion
+	 * must exhaust it, not become a loop by tail-call elimination */
+	add_attr(L, fn, "disable-tail-calls", "true");
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
 }
 

@@ -110,9 +110,14 @@ LLVMValueRef emit_call(struct lower *, LLVMValueRef fn, LLVMTypeRef fnty, LLVMVa
 
 /* lower-num.c */
 int lower_numeric(struct lower *, const struct instr *);
+unsigned pop_operands(struct lower *, const struct instr *, LLVMValueRef *a);
+LLVMTypeRef sigtype(struct lower *, char c);
+LLVMValueRef arith(struct lower *, LLVMOpcode, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef float_minmax(struct lower *, LLVMValueRef a, LLVMValueRef b, int is_max);
 /* lower-mem.c */
 int lower_memory(struct lower *, const struct instr *);
 LLVMValueRef rt_call(struct lower *, enum rtfn, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
+void keep_load(struct lower *, LLVMValueRef load, uint64_t offset, unsigned size);
 LLVMValueRef mem_address(struct lower *, LLVMValueRef addr32, uint64_t offset, unsigned size);
 /* lower-ref.c */
 int lower_variable(struct lower *, const struct instr *);

@@ -13,7 +13,7 @@
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-lower [--bounds-checks] [-o FILE] [FILE]\n");
+	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [-o FILE] [FILE]\n");
 	exit(status);
 }
 

@@ -1,7 +1,8 @@
 /*
  * wasm-verify: validates module text against every rule of
  * WebAssembly 2.0 and, if it is valid, copies it unchanged to the
- * output, so it can stand in a pipeline.
+ * output, so it can stand in a pipeline.  The output is opened only
+ * once the module is known valid: a failed check leaves -o FILE as it was.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,43 +12,68 @@
 #include "diag.h"
 #include "module.h"
 
-static void
+struct options {
+	const char *in, *out;
+};
+
+static _Noreturn void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: wasm-verify [-o FILE] [FILE]\n");
 	exit(status);
 }
 
-int
-main(int argc, char **argv)
+static struct options
+parse_args(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL;
-	struct module *m;
-	unsigned char *buf;
-	size_t len;
+	struct options o = {NULL, NULL};
 	int i;
 
-	diag_setprog(argv[0]);
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout, 0);
-		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
-			out = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1])
-			fprintf(stderr, "wasm-verify: unknown option %s\n", argv[i]), usage(stderr, 2);
-		else if (in)
+		} else if (!strcmp(a, "-o")) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "%s: option -o needs a file name\n", argv0);
+				usage(stderr, 2);
+			}
+			o.out = argv[++i];
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "%s: unknown option %s\n", argv0, a);
 			usage(stderr, 2);
-		else
-			in = argv[i];
+		} else if (o.in) {
+			fprintf(stderr, "%s: more than one input file\n", argv0);
+			usage(stderr, 2);
+		} else {
+			o.in = a;
+		}
 	}
+	return o;
+}
 
-	buf = read_file(in, &len);
-	m = read_text(arena_new(), in ? in : "-", (const char *)buf, len);
-	validate(m);
+/* The input, byte for byte, to -o FILE or standard output. */
+static void
+copy_out(const char *out, const unsigned char *buf, size_t len)
+{
 	if (out && strcmp(out, "-") && !freopen(out, "w", stdout))
 		fatal_errno("%s", out);
 	if (fwrite(buf, 1, len, stdout) != len)
-		fatal_errno("standard output");
+		fatal_errno("%s", out && strcmp(out, "-") ? out : "standard output");
 	close_stdout();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	unsigned char *buf;
+	size_t len;
+
+	diag_setprog(argv[0]);
+	o = parse_args(argc, argv);
+	buf = read_file(o.in, &len);
+	validate(read_text(arena_new(), o.in ? o.in : "-", (const char *)buf, len));
+	copy_out(o.out, buf, len);
 	return 0;
 }

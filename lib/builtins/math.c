@@ -1,7 +1,8 @@
 /*
  * Rounding functions LLVM calls when the target CPU has no SSE4.1
- * round instructions (the x86-64 baseline).  IEEE results in the
- * default rounding mode; NaNs come back quiet.
+ * round instructions (the x86-64 baseline), and the few other libm
+ * functions its libcall lowering may name (fmin, fmax, sqrt).  IEEE
+ * results in the default rounding mode; NaNs come back quiet.
  */
 #include <stdint.h>
 
@@ -19,7 +20,7 @@ trunc(double x)
 	int e = (int)((u >> 52) & 0x7ff) - 1023;
 
 	if (e >= 52)
-		return x + x * 0; /* integral, inf or NaN (quieted) */
+		return x + 0.0; /* integral, inf or NaN (quieted) */
 	if (e < 0)
 		return from64(u & 0x8000000000000000ull);
 	return from64(u & ~(0x000fffffffffffffull >> e));
@@ -32,7 +33,7 @@ truncf(float x)
 	int e = (int)((u >> 23) & 0xff) - 127;
 
 	if (e >= 23)
-		return x + x * 0;
+		return x + 0;
 	if (e < 0)
 		return from32(u & 0x80000000u);
 	return from32(u & ~(0x007fffffu >> e));
@@ -84,7 +85,7 @@ rint(double x)
 	double r;
 
 	if (((u >> 52) & 0x7ff) >= 1023 + 52)
-		return x + x * 0;
+		return x + 0;
 	r = (u >> 63) ? (x - big) + big : (x + big) - big;
 	return from64(to64(r) | (u & 0x8000000000000000ull)); /* keep -0 */
 }
@@ -97,7 +98,7 @@ rintf(float x)
 	float r;
 
 	if (((u >> 23) & 0xff) >= 127 + 23)
-		return x + x * 0;
+		return x + 0;
 	r = (u >> 31) ? (x - big) + big : (x + big) - big;
 	return from32(to32(r) | (u & 0x80000000u));
 }
@@ -106,3 +107,69 @@ HIDDEN double nearbyint(double x) { return rint(x); }
 HIDDEN float nearbyintf(float x) { return rintf(x); }
 HIDDEN double roundeven(double x) { return rint(x); }
 HIDDEN float roundevenf(float x) { return rintf(x); }
+
+/* IEEE minNum/maxNum, what fmin and fmax mean in C: a NaN operand is
+ * ignored unless both are NaN.  Signed zeros are ordered (-0 < +0). */
+HIDDEN double
+fmin(double x, double y)
+{
+	if (x != x)
+		return y;
+	if (y != y)
+		return x;
+	if (x == y)
+		return (to64(x) >> 63) ? x : y;
+	return x < y ? x : y;
+}
+
+HIDDEN double
+fmax(double x, double y)
+{
+	if (x != x)
+		return y;
+	if (y != y)
+		return x;
+	if (x == y)
+		return (to64(x) >> 63) ? y : x;
+	return x > y ? x : y;
+}
+
+HIDDEN float
+fminf(float x, float y)
+{
+	if (x != x)
+		return y;
+	if (y != y)
+		return x;
+	if (x == y)
+		return (to32(x) >> 31) ? x : y;
+	return x < y ? x : y;
+}
+
+HIDDEN float
+fmaxf(float x, float y)
+{
+	if (x != x)
+		return y;
+	if (y != y)
+		return x;
+	if (x == y)
+		return (to32(x) >> 31) ? y : x;
+	return x > y ? x : y;
+}
+
+/* The instructions themselves: __builtin_sqrt would call sqrt for
+ * negative inputs to set errno, that is, call itself. */
+HIDDEN double
+sqrt(double x)
+{
+	__asm__("sqrtsd %1, %0" : "=x"(x) : "x"(x));
+	return x;
+}
+
+HIDDEN float
+sqrtf(float x)
+{
+	__asm__("sqrtss %1, %0" : "=x"(x) : "x"(x));
+	return x;
+}

@@ -524,6 +524,8 @@ wa_module_load(const char *path, char *err, size_t errlen)
 	}
 	/* dlopen searches the library path for a name without a slash */
 	p = strchr(path, '/') ? strcpy(m->path, path) : strcat(strcpy(m->path, "./"), path);
+	if (elf_precheck(p, err, errlen))
+		goto fail;
 	if (!(m->dl = dlopen(p, RTLD_NOW | RTLD_LOCAL))) {
 		const char *e = dlerror(), *s = e ? strstr(e, ": ") : NULL;
 		/* dlerror repeats the path: keep only the reason */

@@ -34,6 +34,9 @@ int valtype_ok(uint32_t t);
 /* "ii:i" -> bytes; -1 if malformed */
 int sig_parse(const char *sig, uint8_t *p, uint32_t *np, uint8_t *r, uint32_t *nr, uint32_t cap);
 
+/* ---- elfcheck.c: headers sane and inside the file, before dlopen ---- */
+int elf_precheck(const char *path, char *err, size_t errlen);
+
 /* ---- module.c ---- */
 struct codeent {
 	uintptr_t code;
@@ -150,7 +153,6 @@ void trap_init(void);                          /* handlers, once per process */
 void trap_thread_init(void);                   /* sigaltstack, once per thread */
 extern __thread struct wa_instance *rt_current;
 _Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
-_Noreturn void rt_trap_ctx(struct wa_vmctx *, uint32_t code);
 
 /* Run fn(arg) on stack sp (NULL: the current one), saving the host
  * context in *save.  Returns 0, or the code given to wa_leave. */
@@ -171,9 +173,5 @@ void rt_table_fill(struct wa_vmctx *, uint32_t t, uint32_t dst, void *val, uint3
 /* an element-segment item as a reference (instance.c) */
 void *inst_elem_item(struct wa_instance *, const struct wa_c_const *);
 
-/* ---- wasi.c ---- */
-/* wasi-fd.c */
-int32_t wasi_errno(int e);
-void wasi_fd_register(struct wa_host *);
 
 #endif

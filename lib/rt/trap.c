@@ -58,18 +58,18 @@ rt_trap_at(struct wa_instance *I, uint32_t code, uintptr_t pc)
 	wa_leave(I->host_sp, code);
 }
 
-/* rt->trap: the caller is generated code, its return address says which
- * function trapped. */
+/* rt->trap: the caller is generated code and names the wasm function the
+ * trap is in (inlining may have moved it into another's machine code). */
 static _Noreturn void
-rt_trap(struct wa_vmctx *ctx, uint32_t code)
+rt_trap(struct wa_vmctx *ctx, uint32_t code, uint32_t func)
 {
-	rt_trap_at(inst_of(ctx), code, (uintptr_t)__builtin_return_address(0) - 1);
-}
+	struct wa_instance *I = inst_of(ctx);
 
-_Noreturn void
-rt_trap_ctx(struct wa_vmctx *ctx, uint32_t code)
-{
-	rt_trap_at(inst_of(ctx), code, (uintptr_t)__builtin_return_address(0) - 1);
+	I->trap.code = code;
+	I->trap.pc = (uintptr_t)__builtin_return_address(0) - 1;
+	I->trap.func = func >= I->mod->c->nfuncs_imported && func < I->mod->nfuncs ? (int64_t)func
+	                                                                       : module_func_at(I->mod, I->trap.pc);
+	wa_leave(I->host_sp, code);
 }
 
 _Noreturn void

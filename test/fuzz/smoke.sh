@@ -1,57 +1,64 @@
 #!/bin/sh
-# The fuzz smoke test of `make check`: the libFuzzer targets of
-# wasm-parse (binary reader, text writer) and wasm-verify (text reader,
-# validator), built with AddressSanitizer and UndefinedBehaviorSanitizer,
-# each run for a bounded time from a corpus of the spec suite's modules.
-# libFuzzer's mutations truncate, flip bits, splice inputs and blow up
-# LEB128 numbers.  Any crash or sanitizer report fails, and libFuzzer
-# saves the input (its path is printed).
-# usage: test/fuzz/smoke.sh [SECONDS_PER_TARGET] [SPEC_DIR]
-secs=${1:-50}
-spec=${2:-../shared/testsuite/core}
-cd "$(dirname "$0")/../.."
-if [ ! -d "$spec" ]; then
-	echo "skipping: spec suite directory $spec not found"
-	exit 0
-fi
-if ! command -v clang >/dev/null; then
-	echo "skipping: clang (with libFuzzer) not installed"
-	exit 0
-fi
-make -s fuzz >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-mkdir -p "$work/wasm" "$work/wat" "$work/crash"
-for f in "$spec"/*.wast; do
-	wast2json "$f" -o "$work/wasm/$(basename "$f" .wast).json" >/dev/null 2>&1
-done
-rm -f "$work"/wasm/*.json "$work"/wasm/*.wat
-for f in "$work"/wasm/*.wasm; do
-	bin/wasm-parse "$f" > "$work/wat/$(basename "$f" .wasm).wat" 2>/dev/null || rm -f "$work/wat/$(basename "$f" .wasm).wat"
-done
-seed=${FUZZ_SEED:-$(date +%s)}
-echo "fuzz smoke: $secs s per target, seed $seed, corpus $(ls "$work/wasm" | wc -l) binaries, $(ls "$work/wat" | wc -l) texts"
-passed=0 failed=0
-run() { # run TARGET CORPUS
-	log=$work/$1.log
-	ASAN_OPTIONS=detect_leaks=0 build/fuzz/$1 -seed="$seed" -max_total_time="$secs" -max_len=65536 \
-		-rss_limit_mb=4096 -artifact_prefix="$work/crash/$1-" -print_final_stats=1 "$2" > "$log" 2>&1
-	status=$?
-	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	runs=${runs:-0}
-	if [ "$status" -eq 0 ]; then
-		echo "$1: $runs inputs, no crash, no sanitizer report"
-		passed=$((passed + runs))
-	else
-		keep=$(mktemp -d "${TMPDIR:-/tmp}/wasm-aot-fuzz.XXXXXX")
-		cp "$work"/crash/* "$keep"/ 2>/dev/null
-		echo "$1: FAILED after $runs inputs (seed $seed); input saved in $keep"
-		grep -E 'ERROR|runtime error|SUMMARY' "$log" | head -5
-		passed=$((passed + runs))
-		failed=$((failed + 1))
+# The fuzz smoke test of `make check`.  Builds wasm-parse and wasm-verify
+# with AddressSanitizer and UndefinedBehaviorSanitizer (into build/asan),
+# then for SECONDS feeds them variants of the spec suite's modules:
+# binaries truncated, bit-flipped, spliced, with LEB128 numbers blown up,
+# for wasm-parse (and its text on to wasm-verify); valid texts with lines
+# deleted, tokens swapped or replaced, digits changed, truncated, for
+# wasm-verify.  The generator is test/fuzz/smoke.py: a seeded PRNG, the
+# seed printed, so a run can be repeated with FUZZ_SEED.  Exit 0 or 1
+# with a message is right; any other status, a signal, a sanitizer
+# report or a hang is a failure, its input saved and its path printed.
+# usage: test/fuzz/smoke.sh [SECONDS] [SPEC_DIR]     (default 100 s)
+# The libFuzzer targets (make fuzz, fuzz/README) are for longer runs.
+secs=${1:-100}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+spec=${2:-$top/../shared/testsuite/core}
+cd "$top" || exit 1
+for t in clang python3 wast2json; do
+	if ! command -v $t >/dev/null; then
+		echo "skipping: $t is not installed"
+		exit 0
 	fi
-}
-run parse_fuzz "$work/wasm"
-run verify_fuzz "$work/wat"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+done
+asan='-std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
+if ! make -s -j"$(nproc)" O=build/asan BIN=build/asan/bin CC=clang CFLAGS="$asan" \
+	LDFLAGS='-fsanitize=address,undefined' build/asan/bin/wasm-parse build/asan/bin/wasm-verify \
+	> /dev/null; then
+	echo "fuzz smoke: the sanitizer build failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/smoke.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$work/json" "$work/wasm" "$work/wat"
+
+# Seeds: every module of the spec suite (wast2json writes each into its
+# own file), and the texts wasm-parse prints for the modules the suite
+# says are valid.  Without the suite, the tools' own test inputs.
+if [ -d "$spec" ]; then
+	ls "$spec"/*.wast | xargs -P"$(nproc)" -I{} sh -c \
+		'wast2json "$1" -o "$2/$(basename "$1" .wast).json" >/dev/null 2>&1; true' sh {} "$work/json"
+	mv "$work"/json/*.wasm "$work/wasm/" 2>/dev/null
+	valid=$(python3 -c 'import json, sys
+for p in sys.argv[1:]:
+	for c in json.load(open(p))["commands"]:
+		if c["type"] == "module" and c.get("module_type", "binary") == "binary":
+			print(c["filename"])' "$work"/json/*.json)
+else
+	echo "(spec suite directory $spec not found: seeds from test/)"
+	for f in test/wasm-parse/*.wat test/wasm-verify/*.wat; do
+		[ -f "$f" ] && wat2wasm "$f" -o "$work/wasm/$(basename "$f" .wat).wasm" 2>/dev/null
+	done
+	valid=$(cd "$work/wasm" && ls)
+fi
+parse=${WA_BIN:-bin}/wasm-parse
+[ -x "$parse" ] || parse=build/asan/bin/wasm-parse
+for f in $valid; do
+	echo "$f"
+done | xargs -P"$(nproc)" -I{} sh -c \
+	'"$1" "$2/wasm/$3" > "$2/wat/$3.wat" 2>/dev/null || rm -f "$2/wat/$3.wat"' sh "$parse" "$work" {}
+
+seed=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+python3 test/fuzz/smoke.py "$secs" "$seed" build/asan/bin "$work"

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# wasm-run and libwasmrt on hand-made modules (test/wasm-run/basic.c:
+# C functions with the calling convention and a contract written by
+# hand), so the runtime is tested without the compiler: traps reported
+# by name with exit status 134, damaged modules refused with exit 1,
+# --invoke parsing and printing.
+
+setup_file() {
+	local src=$BATS_TEST_DIRNAME/wasm-run/basic.c inc=$BATS_TEST_DIRNAME/../lib b
+	export M=$BATS_FILE_TMPDIR
+	# no sibling calls: a trap's return address must stay in the function
+	CCM="cc -shared -fPIC -O1 -fno-optimize-sibling-calls -I$inc"
+	$CCM "$src" -o "$M/basic.so"
+	for b in MAGIC VERSION INDEX TYPE PTR CPU; do
+		$CCM -DBREAK_$b "$src" -o "$M/bad-$b.so"
+	done
+	echo 'int not_wasm(void) { return 1; }' > "$M/plain.c"
+	cc -shared -fPIC "$M/plain.c" -o "$M/plain.so"
+	head -c 3000 "$M/basic.so" > "$M/truncated.so"
+	echo 'not an ELF file' > "$M/text.so"
+}
+
+setup() {
+	PATH="${WA_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
+	command -v wasm-run >/dev/null || skip "wasm-run is not built yet"
+	S=$M/basic.so
+}
+
+# trap KIND FUNCTION EXPORT ARGS...: --invoke traps with that message
+trap_is() {
+	local kind=$1 func=$2
+	shift 2
+	run wasm-run --invoke "$1" "$S" "${@:2}"
+	echo "status $status, output: $output"
+	[ "$status" -eq 134 ]
+	[ "$output" = "wasm-run: trap: $kind in $func" ]
+}
+
+# refused FILE MESSAGE: loading fails with exit 1 and that message
+refused() {
+	run wasm-run "$M/$1"
+	echo "status $status, output: $output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "wasm-run: $M/$1: $2" ]
+}
+
+@test "_start writes through an imported fd_write and sees its arguments" {
+	run wasm-run "$S" one "two words"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "hello from a hand-made module" ]
+	[ "${lines[1]}" = "$S" ]
+	[ "${lines[2]}" = "one" ]
+	[ "${lines[3]}" = "two words" ]
+}
+
+@test "proc_exit ends the run with its code" {
+	run wasm-run "$S" a exit=7 b
+	[ "$status" -eq 7 ]
+	[ "${lines[3]}" = "exit=7" ]
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "trap: integer divide by zero (rt->trap)" { trap_is "integer divide by zero" divide divide 7 0; }
+@test "trap: integer overflow" { trap_is "integer overflow" divide divide 0x80000000 -1; }
+@test "trap: unreachable" { trap_is unreachable boom unreachable; }
+@test "trap: call stack exhausted by the prologue check" { trap_is "call stack exhausted" recurse recurse 0; }
+@test "trap: call stack exhausted at the guard page (SIGSEGV)" { trap_is "call stack exhausted" deep deep 0; }
+@test "trap: out of bounds memory access in the heap guard (SIGSEGV)" { trap_is "out of bounds memory access" load load 0xfffffff0; }
+@test "trap: out of bounds memory access in a runtime helper" { trap_is "out of bounds memory access" fill fill; }
+@test "trap: real idiv by zero (SIGFPE) in an unnamed function" { trap_is "integer divide by zero" wasm_func_19 fpe 1 0; }
+@test "trap: uninitialized element" { trap_is "uninitialized element" dispatch dispatch 3; }
+@test "trap: undefined element" { trap_is "undefined element" dispatch dispatch 4; }
+@test "trap: indirect call type mismatch" { trap_is "indirect call type mismatch" dispatch dispatch 2; }
+
+@test "an indirect call through the table initialised by an element segment" {
+	run wasm-run --invoke dispatch "$S" 0
+	[ "$output" = 9 ]
+	run wasm-run --invoke dispatch "$S" 1
+	[ "$output" = 3 ]
+}
+
+@test "refused: truncated file" {
+	run wasm-run "$M/truncated.so"
+	echo "status $status, output: $output"
+	[ "$status" -eq 1 ]
+	[[ "$output" = "wasm-run: $M/truncated.so: damaged ELF file: "*"(truncated?)" ]]
+}
+@test "refused: not an ELF file" { refused text.so "not an ELF shared object"; }
+@test "refused: missing file" { refused missing.so "cannot open: No such file or directory"; }
+@test "refused: a plain C library" { refused plain.so "not a wasm-aot module: no wasm_aot_contract symbol"; }
+@test "refused: wrong contract magic" { refused bad-MAGIC.so "contract: bad magic 0x464c457f (not a wasm-aot module)"; }
+@test "refused: wrong ABI version" { refused bad-VERSION.so "contract: ABI version 9999, this runtime supports 2"; }
+@test "refused: export index out of range" { refused bad-INDEX.so "contract: export 0 (add): kind 0 index 999 out of range"; }
+@test "refused: bad value type byte" { refused bad-TYPE.so "contract: type 0: bad value type 0x55"; }
+@test "refused: pointer outside the object" { refused bad-PTR.so "contract: types array (11 entries) lies outside the module"; }
+@test "refused: unknown CPU feature bits" { refused bad-CPU.so "contract: unknown CPU feature bits 0x10000000000"; }
+
+@test "--invoke: integers, decimal and hex, printed signed" {
+	run wasm-run --invoke add "$S" 40 2
+	[ "$output" = 42 ]
+	run wasm-run --invoke add "$S" 0xffffffff 0
+	[ "$output" = -1 ]
+	run wasm-run --invoke addl "$S" 9223372036854775807 1
+	[ "$output" = -9223372036854775808 ]
+	run wasm-run --invoke addl "$S" -0x10 0xffffffffffffffff
+	[ "$output" = -17 ]
+}
+
+@test "--invoke: floats print in the shortest exact form" {
+	run wasm-run --invoke fmul "$S" 0.1 3
+	[ "$output" = 0.30000000000000004 ]
+	run wasm-run --invoke fdiv32 "$S" 1 3
+	[ "$output" = 0.33333334 ]
+	run wasm-run --invoke fmul "$S" 0x1.8p1 2
+	[ "$output" = 6 ]
+	run wasm-run --invoke fmul "$S" inf -1
+	[ "$output" = -inf ]
+	run wasm-run --invoke fmul "$S" nan:0x1234 1
+	[ "$output" = nan:0x8000000001234 ]
+	run wasm-run --invoke fdiv32 "$S" 0 0
+	[ "$output" = -nan ]
+}
+
+@test "--invoke: several results, one per line" {
+	run wasm-run --invoke two "$S"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = -7 ]
+	[ "${lines[1]}" = 1099511627776 ]
+}
+
+@test "--invoke: memory.grow respects the declared maximum; globals initialised" {
+	run wasm-run --invoke grow "$S" 1
+	[ "$output" = 1 ]
+	run wasm-run --invoke grow "$S" 2
+	[ "$output" = -1 ]
+	run wasm-run --invoke size "$S"
+	[ "$output" = 1 ]
+	run wasm-run --invoke gget "$S"
+	[ "$output" = 42 ]
+}
+
+@test "--invoke: bad arguments are usage errors" {
+	run wasm-run --invoke add "$S" 1
+	[ "$status" -eq 2 ]
+	[ "$output" = "wasm-run: --invoke add: 2 arguments expected, 1 given" ]
+	run wasm-run --invoke add "$S" 1 0x100000000
+	[ "$status" -eq 2 ]
+	[ "$output" = "wasm-run: --invoke add: argument 2 (0x100000000): not an i32" ]
+	run wasm-run --invoke fmul "$S" 1 x
+	[ "$status" -eq 2 ]
+}
+
+@test "--invoke: unknown export" {
+	run wasm-run --invoke nosuch "$S"
+	[ "$status" -eq 1 ]
+	[ "$output" = "wasm-run: $S: no exported function nosuch" ]
+}
+
+@test "usage" {
+	run wasm-run
+	[ "$status" -eq 2 ]
+	run wasm-run -h
+	[ "$status" -eq 0 ]
+	[[ "$output" = usage:* ]]
+	run wasm-run --env NOEQUALS "$S"
+	[ "$status" -eq 2 ]
+	run wasm-run --bogus "$S"
+	[ "$status" -eq 2 ]
+}

@@ -1,0 +1,4 @@
+(module
+  (import "env" "m" (memory (;0;) 1))
+  (memory (;1;) 1)
+)

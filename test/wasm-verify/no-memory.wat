@@ -1,0 +1,7 @@
+(module
+  (type (;0;) (func (result i32)))
+  (func (;0;) (type 0) (result i32)
+    i32.const 0
+    i32.load
+  )
+)

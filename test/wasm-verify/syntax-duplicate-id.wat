@@ -1,0 +1,4 @@
+(module
+  (func $f)
+  (func $f)
+)

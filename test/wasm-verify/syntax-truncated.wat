@@ -1,0 +1,5 @@
+(module
+  (type (;0;) (func))
+  (func (;0;) (type 0)
+    block
+      nop

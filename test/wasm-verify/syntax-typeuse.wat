@@ -1,0 +1,5 @@
+(module
+  (type (;0;) (func (param i64)))
+  (func (;0;) (type 0) (param i32)
+  )
+)

@@ -1,0 +1,5 @@
+(module
+  (func $f
+    call $g
+  )
+)
