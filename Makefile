@@ -96,8 +96,12 @@ $(O)/fuzz/%_fuzz: fuzz/%_fuzz.c $(LIBSRC) lib/*.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIBSRC) -lm
 
+# Benchmarks: every executable bench/*.sh and bench/*.py, each printing
+# its tables (and drawing its plots) with the machine named.
 bench: all
-	for b in bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
+	@for b in bench/*.sh bench/*.py; do \
+		if [ -x "$$b" ]; then echo "=== $$b"; "$$b" || exit 1; echo; fi; \
+	done
 
 clean:
 	rm -rf $(O) $(BIN)
