@@ -24,7 +24,7 @@ CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
 CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \
 	-DWA_BUILTINS_INSTALL='"$(LIBDIR)/wasm-aot/libwabuiltins.a"'
 
-all: $(addprefix $(BIN)/,$(TOOLS)) $(LIBBUILTINS)
+all: $(addprefix $(BIN)/,$(TOOLS)) $(LIBBUILTINS) $(LIBWASMRT)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -79,13 +79,24 @@ spectest: all
 test-update: all
 	UPDATE_GOLDEN=1 bats test/*.bats
 
+VERSION = 0.1
+
+# The tools, the builtins archive every module links with, the runtime
+# library for embedders (wasmrt.h, libwasmrt.a, wasmrt.pc) and the
+# manual pages of sections 1, 3 and 5.
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/wasm-aot $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCDIR)/wasm-aot $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man5
 	cp $(addprefix $(BIN)/,$(TOOLS)) $(DESTDIR)$(BINDIR)/
-	mkdir -p $(DESTDIR)$(LIBDIR)/wasm-aot
 	cp $(LIBBUILTINS) $(DESTDIR)$(LIBDIR)/wasm-aot/
-	for m in man/*.1; do [ -f "$$m" ] && cp "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
-	for m in man/*.5; do [ -f "$$m" ] && cp "$$m" $(DESTDIR)$(MANDIR)/man5/; done; true
+	cp $(LIBWASMRT) $(DESTDIR)$(LIBDIR)/
+	cp lib/wasmrt.h lib/contract.h $(DESTDIR)$(INCDIR)/wasm-aot/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' lib/wasmrt.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/wasmrt.pc
+	for s in 1 3 5; do \
+		for m in man/*.$$s; do [ ! -f "$$m" ] || cp "$$m" $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done; \
+	done
 
 # libFuzzer targets, runnable by hand (fuzz/README).
 FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

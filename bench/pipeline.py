@@ -4,8 +4,8 @@
 usage: bench/pipeline.py [BIN_DIR] [RUNS]        (make bench runs it)
 
 Programs: test/e2e/c/hello.c (clang -O2 to wasm32-wasi), and a larger
-one, test/e2e/rust/collections.rs (rustc -O to wasm32-wasi), when rustc
-is there.  Each stage (wasm-parse, wasm-verify, wasm-lower, wasm-codegen
+one, test/e2e/rust/collections.rs (Debian's rustc -O to wasm32-wasi),
+when rustc is there.  Each stage (wasm-parse, wasm-verify, wasm-lower, wasm-codegen
 -O2 with wasm-link) runs RUNS times (default 5) on files, and the table
 gives the median wall time.  Then `wasm-run hello.so` against `node`
 running the same hello.wasm through node:wasi (compile, instantiate,
@@ -85,9 +85,11 @@ def main():
         subprocess.run(['clang', '--target=wasm32-wasi', '--sysroot=/usr', '-O2',
                         os.path.join(TOP, 'test/e2e/c/hello.c'), '-o', hello], check=True)
         progs.append(('hello.c', hello))
-        if shutil.which('rustc'):
+        # Debian's rustc (with libstd-rust-dev-wasm32), not a rustup one
+        rustc = '/usr/bin/rustc' if os.path.exists('/usr/bin/rustc') else shutil.which('rustc')
+        if rustc:
             coll = os.path.join(d, 'collections.wasm')
-            r = subprocess.run(['rustc', '--target', 'wasm32-wasi', '-O',
+            r = subprocess.run([rustc, '--target', 'wasm32-wasi', '-O',
                                 os.path.join(TOP, 'test/e2e/rust/collections.rs'), '-o', coll],
                                stderr=subprocess.DEVNULL)
             if r.returncode == 0:
