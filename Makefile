@@ -109,10 +109,14 @@ $(O)/fuzz/%_fuzz: fuzz/%_fuzz.c $(LIBSRC) lib/*.h
 
 # Benchmarks: every executable bench/*.sh and bench/*.py, each printing
 # its tables (and drawing its plots) with the machine named.
-bench: all
+bench: all $(O)/bench/lifecycle
 	@for b in bench/*.sh bench/*.py; do \
 		if [ -x "$$b" ]; then echo "=== $$b"; "$$b" || exit 1; echo; fi; \
 	done
+
+$(O)/bench/lifecycle: bench/lifecycle.c lib/wasmrt.h lib/contract.h $(LIBWASMRT)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ bench/lifecycle.c $(LIBWASMRT) -ldl -lpthread -lm
 
 clean:
 	rm -rf $(O) $(BIN)

@@ -1,0 +1,423 @@
+/*
+ * The per-request life cycle on our runtime, through the embedding API
+ * (wasmrt.h).  bench/lifecycle.sh builds the modules, runs this and the
+ * Node peer, and prints the table and the plots.
+ *
+ * usage: lifecycle WHAT ARGS...     every line printed: NAME MEDIAN_NS P99_NS
+ *   load HELLO.so N            (a) load + one-slot region + instantiate + free all
+ *   inst HELLO.so N            (b) instantiate + free in an existing region
+ *   heap M.so N LABEL          (c) instantiate + free of a module with an initial heap
+ *   call NOP.so N              (d) call round trip to an empty export
+ *   run HELLO.so N             (e) first run of hello (_start); (f) its reset
+ *   dirty DIRTY.so N BYTES...  (g) reset after the guest dirtied BYTES of heap
+ *   cycles HELLO.so SECONDS T  (h) complete life cycles per second, T threads
+ *   rss HELLO.so N             (i) resident memory per live idle instance
+ * Standard output of the guests goes to /dev/null.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wasmrt.h"
+
+static char err[512];
+
+static uint64_t
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+report(const char *name, double *xs, size_t n)
+{
+	size_t p99 = n * 99 / 100;
+
+	qsort(xs, n, sizeof *xs, cmp);
+	printf("%s %.1f %.1f\n", name, xs[n / 2], xs[p99 < n ? p99 : n - 1]);
+	fflush(stdout);
+}
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "lifecycle: %s: %s\n", what, err);
+	exit(1);
+}
+
+static struct wa_module *
+load(const char *path)
+{
+	struct wa_module *m = wa_module_load(path, err, sizeof err);
+
+	if (!m)
+		die(path);
+	return m;
+}
+
+static struct wa_region *
+region(uint32_t slots)
+{
+	struct wa_region *r = wa_region_new(&(struct wa_region_config){.slots = slots}, err, sizeof err);
+
+	if (!r)
+		die("region");
+	return r;
+}
+
+static char *hello_argv[] = {"hello", NULL};
+static struct wa_wasi_config wasi = {1, hello_argv, 0, NULL, 0, NULL};
+
+static struct wa_host *
+host(void)
+{
+	struct wa_host *h = wa_host_new();
+
+	if (!h)
+		die("host");
+	wa_wasi_add(h, &wasi);
+	return h;
+}
+
+static struct wa_instance *
+inst(struct wa_region *r, struct wa_module *m, struct wa_host *h)
+{
+	struct wa_instance *I = wa_instantiate(r, m, h, NULL, err, sizeof err);
+
+	if (!I)
+		die("instantiate");
+	return I;
+}
+
+static uint32_t
+export(struct wa_module *m, const char *name)
+{
+	uint32_t f;
+
+	if (wa_module_export_func(m, name, &f)) {
+		snprintf(err, sizeof err, "no export %s", name);
+		die("export");
+	}
+	return f;
+}
+
+/* _start ends with proc_exit(0) in wasi-libc: that is not a failure */
+static void
+call(struct wa_instance *I, uint32_t f, wa_val *args)
+{
+	int code = wa_call(I, f, args);
+
+	if (code && !(code == WA_TRAP_EXIT && wa_trap_info(I)->exit_code == 0)) {
+		snprintf(err, sizeof err, "trap: %s", wa_trap_name((uint32_t)code));
+		die("call");
+	}
+}
+
+static double *
+samples(size_t n)
+{
+	double *xs = calloc(n, sizeof *xs);
+
+	if (!xs) {
+		snprintf(err, sizeof err, "out of memory");
+		die("samples");
+	}
+	return xs;
+}
+
+static void
+bench_load(const char *so, size_t n)
+{
+	double *xs = samples(n);
+	struct wa_host *h = host();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = now();
+		struct wa_module *m = load(so);
+		struct wa_region *r = region(1);
+		struct wa_instance *I = inst(r, m, h);
+		uint64_t t1 = now();
+		wa_instance_free(I);
+		wa_region_free(r);
+		wa_module_free(m);
+		xs[i] = (double)(t1 - t0);
+	}
+	report("load_region_instantiate", xs, n);
+	wa_host_free(h);
+	free(xs);
+}
+
+static void
+bench_inst(const char *so, size_t n, const char *label)
+{
+	double *xs = samples(n), *ys = samples(n);
+	struct wa_module *m = load(so);
+	struct wa_region *r = region(1);
+	struct wa_host *h = host();
+	char name[128];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = now();
+		struct wa_instance *I = inst(r, m, h);
+		uint64_t t1 = now();
+		wa_instance_free(I);
+		xs[i] = (double)(t1 - t0);
+		ys[i] = (double)(now() - t1);
+	}
+	snprintf(name, sizeof name, "instantiate%s%s", label ? "_" : "", label ? label : "");
+	report(name, xs, n);
+	snprintf(name, sizeof name, "destroy%s%s", label ? "_" : "", label ? label : "");
+	report(name, ys, n);
+	wa_host_free(h);
+	wa_region_free(r);
+	wa_module_free(m);
+	free(xs);
+	free(ys);
+}
+
+static void
+bench_call(const char *so, size_t n)
+{
+	struct wa_module *m = load(so);
+	struct wa_region *r = region(1);
+	struct wa_host *h = host();
+	struct wa_instance *I = inst(r, m, h);
+	uint32_t f = export(m, "nop");
+	size_t reps = 21, k, i, inner = n;
+	double *xs = samples(reps);
+
+	for (i = 0; i < inner; i++)
+		call(I, f, NULL);
+	for (k = 0; k < reps; k++) {
+		uint64_t t0 = now();
+		for (i = 0; i < inner; i++)
+			call(I, f, NULL);
+		xs[k] = (double)(now() - t0) / (double)inner;
+	}
+	report("call", xs, reps);
+	wa_instance_free(I);
+	wa_host_free(h);
+	wa_region_free(r);
+	wa_module_free(m);
+	free(xs);
+}
+
+static void
+bench_run(const char *so, size_t n)
+{
+	double *xs = samples(n), *ys = samples(n), *zs = samples(n);
+	struct wa_module *m = load(so);
+	struct wa_region *r = region(1);
+	struct wa_host *h = host();
+	struct wa_instance *I = inst(r, m, h);
+	uint32_t f = export(m, "_start");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = now(), t1, t2;
+		call(I, f, NULL);
+		t1 = now();
+		if (wa_instance_reset(I, err, sizeof err))
+			die("reset");
+		t2 = now();
+		xs[i] = (double)(t1 - t0);
+		ys[i] = (double)(t2 - t1);
+	}
+	wa_instance_free(I);
+	/* the whole life cycle: instantiate, run, destroy */
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = now();
+		I = inst(r, m, h);
+		call(I, f, NULL);
+		wa_instance_free(I);
+		zs[i] = (double)(now() - t0);
+	}
+	report("first_run", xs, n);
+	report("reset", ys, n);
+	report("lifecycle", zs, n);
+	wa_host_free(h);
+	wa_region_free(r);
+	wa_module_free(m);
+	free(xs);
+	free(ys);
+	free(zs);
+}
+
+static void
+bench_dirty(const char *so, size_t n, int nb, char **bytes)
+{
+	struct wa_module *m = load(so);
+	struct wa_region *r = region(1);
+	struct wa_host *h = host();
+	struct wa_instance *I = inst(r, m, h);
+	uint32_t f = export(m, "dirty");
+	double *xs = samples(n);
+	char name[64];
+	int b;
+	size_t i;
+
+	for (b = 0; b < nb; b++) {
+		long len = atol(bytes[b]);
+		for (i = 0; i < n; i++) {
+			wa_val a[1];
+			uint64_t t0;
+			memset(a, 0, sizeof a);
+			a[0].i32 = (int32_t)len;
+			call(I, f, a);
+			t0 = now();
+			if (wa_instance_reset(I, err, sizeof err))
+				die("reset");
+			xs[i] = (double)(now() - t0);
+		}
+		snprintf(name, sizeof name, "reset_dirty_%ld", len);
+		report(name, xs, n);
+	}
+	wa_instance_free(I);
+	wa_host_free(h);
+	wa_region_free(r);
+	wa_module_free(m);
+	free(xs);
+}
+
+struct cyc {
+	struct wa_module *m;
+	struct wa_region *r;
+	uint64_t deadline, count;
+};
+
+static void *
+cycles_thread(void *p)
+{
+	struct cyc *c = p;
+	struct wa_host *h = host();
+	uint32_t f = export(c->m, "_start");
+
+	while (now() < c->deadline) {
+		struct wa_instance *I = inst(c->r, c->m, h);
+		call(I, f, NULL);
+		wa_instance_free(I);
+		c->count++;
+	}
+	wa_host_free(h);
+	return NULL;
+}
+
+static void
+bench_cycles(const char *so, double secs, int threads)
+{
+	struct wa_module *m = load(so);
+	struct wa_region *r = region((uint32_t)threads);
+	pthread_t tid[64];
+	struct cyc c[64];
+	uint64_t total = 0, t0 = now();
+	int i;
+
+	for (i = 0; i < threads && i < 64; i++) {
+		c[i] = (struct cyc){m, r, t0 + (uint64_t)(secs * 1e9), 0};
+		pthread_create(&tid[i], NULL, cycles_thread, &c[i]);
+	}
+	for (i = 0; i < threads && i < 64; i++) {
+		pthread_join(tid[i], NULL);
+		total += c[i].count;
+	}
+	printf("cycles_per_second_%d %.0f %.0f\n", threads, (double)total / ((double)(now() - t0) / 1e9),
+	       (double)total);
+	wa_region_free(r);
+	wa_module_free(m);
+}
+
+static long
+rss_kib(void)
+{
+	long pages = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f && fscanf(f, "%ld %ld", &pages, &res) != 2)
+		res = 0;
+	if (f)
+		fclose(f);
+	return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void
+bench_rss(const char *so, size_t n)
+{
+	struct wa_module *m = load(so);
+	struct wa_region *r = region((uint32_t)n);
+	struct wa_host *h = host();
+	struct wa_instance **is = calloc(n, sizeof *is);
+	long before, after;
+	size_t i;
+
+	before = rss_kib();
+	for (i = 0; i < n; i++)
+		is[i] = inst(r, m, h);
+	after = rss_kib();
+	printf("rss_per_instance %.0f %zu\n", (double)(after - before) * 1024.0 / (double)n, n);
+	for (i = 0; i < n; i++)
+		wa_instance_free(is[i]);
+	free(is);
+	wa_host_free(h);
+	wa_region_free(r);
+	wa_module_free(m);
+}
+
+int
+main(int argc, char **argv)
+{
+	int null = open("/dev/null", O_WRONLY);
+	int out = dup(1);
+	FILE *report_to;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: lifecycle WHAT MODULE.so N [ARGS...]\n");
+		return 2;
+	}
+	/* guests write to fd 1, which is /dev/null; the figures go to the
+	 * original standard output */
+	if (null < 0 || out < 0 || dup2(null, 1) < 0 || !(report_to = fdopen(out, "w")))
+		return 1;
+	stdout = report_to;
+	if (!strcmp(argv[1], "load"))
+		bench_load(argv[2], (size_t)atol(argv[3]));
+	else if (!strcmp(argv[1], "inst"))
+		bench_inst(argv[2], (size_t)atol(argv[3]), NULL);
+	else if (!strcmp(argv[1], "heap") && argc > 4)
+		bench_inst(argv[2], (size_t)atol(argv[3]), argv[4]);
+	else if (!strcmp(argv[1], "call"))
+		bench_call(argv[2], (size_t)atol(argv[3]));
+	else if (!strcmp(argv[1], "run"))
+		bench_run(argv[2], (size_t)atol(argv[3]));
+	else if (!strcmp(argv[1], "dirty"))
+		bench_dirty(argv[2], (size_t)atol(argv[3]), argc - 4, argv + 4);
+	else if (!strcmp(argv[1], "cycles") && argc > 4)
+		bench_cycles(argv[2], atof(argv[3]), atoi(argv[4]));
+	else if (!strcmp(argv[1], "rss"))
+		bench_rss(argv[2], (size_t)atol(argv[3]));
+	else {
+		fprintf(stderr, "lifecycle: unknown measurement %s\n", argv[1]);
+		return 2;
+	}
+	fflush(stdout);
+	return 0;
+}
