@@ -1,0 +1,50 @@
+#!/usr/bin/env bats
+# The example embedders of examples/, built against libwasmrt and run on
+# their guests: each one's output is compared with its golden file.
+
+setup_file() {
+	export PATH="${WA_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
+	top=$BATS_TEST_DIRNAME/..
+	export X=$BATS_FILE_TMPDIR
+	rt=$top/build/libwasmrt.a
+	[ -f "$rt" ] || skip "build/libwasmrt.a is not built"
+	for p in run hostfn pool; do
+		cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/examples/$p.c" "$rt" \
+			-ldl -lpthread -lm -o "$X/$p"
+	done
+	for w in hostfn pool; do
+		wat2wasm "$top/examples/$w.wat" -o "$X/$w.wasm"
+		wasm-aot "$X/$w.wasm" -o "$X/$w.so"
+	done
+	clang --target=wasm32-wasi --sysroot=/usr -O2 "$top/test/e2e/c/hello.c" -o "$X/hello.wasm"
+	wasm-aot "$X/hello.wasm" -o "$X/hello.so"
+}
+
+setup() {
+	[ -x "$X/run" ] || skip "the examples were not built"
+	E=$BATS_TEST_DIRNAME/examples
+}
+
+@test "run: a WASI program's _start, with arguments" {
+	run "$X/run" "$X/hello.so" world
+	[ "$status" -eq 0 ]
+	[ "$output" = "Hello from wasm-aot, world!" ]
+}
+
+@test "run: a module that is not there is refused with a message" {
+	run "$X/run" "$X/nothing.so"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "run: "*"nothing.so"* ]]
+}
+
+@test "hostfn: native and generic host functions; a bad guest pointer traps" {
+	run "$X/hostfn" "$X/hostfn.so"
+	[ "$status" -eq 0 ]
+	diff -u "$E/hostfn.out" - <<< "$output"
+}
+
+@test "pool: a fresh instance per request sees none of the last request's state" {
+	run "$X/pool" "$X/pool.so" 2000
+	[ "$status" -eq 0 ]
+	[ "$output" = "2000 requests, 0 saw state of another" ]
+}
