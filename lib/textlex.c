@@ -82,7 +82,8 @@ scan(struct lexer *lx)
 			p++;
 		}
 		if (p + 1 < lx->end && p[0] == ';' && p[1] == ';') {
-			while (p < lx->end && *p != '\n')
+			/* to the end of the line: U+0A, U+0D or both */
+			while (p < lx->end && *p != '\n' && *p != '\r')
 				p++;
 			continue;
 		}

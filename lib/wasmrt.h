@@ -46,6 +46,8 @@ struct wa_region_config {
 /* cfg NULL or fields 0: defaults (above). */
 struct wa_region *wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen);
 void wa_region_free(struct wa_region *);
+/* Slots still free. */
+uint32_t wa_region_free_slots(struct wa_region *);
 
 /* ---- modules ---- */
 
@@ -70,6 +72,9 @@ const char *wa_module_func_name(const struct wa_module *, uint32_t func, char *b
 typedef void (*wa_host_fn)(struct wa_instance *, void *data, wa_val *args);
 
 struct wa_host *wa_host_new(void);
+/* Frees the host's tables and memories and the instances kept after a
+ * failed instantiation: after the other instances created with it,
+ * before their region. */
 void wa_host_free(struct wa_host *);
 /*
  * Register MODULE.FIELD with signature SIG: parameter letters, ':',
@@ -86,6 +91,43 @@ void wa_host_default(struct wa_host *, const char *module, wa_host_fn fn, void *
 /* A host global MODULE.FIELD of value type VALTYPE (a byte). */
 int wa_host_global(struct wa_host *, const char *module, const char *field, uint8_t valtype,
                    int mut, wa_val init);
+/* A host table of ELEMTYPE (0x70 funcref, 0x6f externref) and a host
+ * memory (a guard-mode reservation of its own), MIN elements or pages,
+ * at most MAX (WA_NO_MAX: no maximum); imports of any instance created
+ * with this host share them.  -1 on bad limits or out of memory. */
+#define WA_NO_MAX UINT32_MAX
+int wa_host_table(struct wa_host *, const char *module, const char *field, uint8_t elemtype,
+                  uint32_t min, uint32_t max);
+int wa_host_memory(struct wa_host *, const char *module, const char *field, uint32_t min, uint32_t max);
+
+/* ---- linking instances ---- */
+
+/* Import and export kinds (their binary encodings). */
+enum { WA_EXTERN_FUNC = 0, WA_EXTERN_TABLE = 1, WA_EXTERN_MEMORY = 2, WA_EXTERN_GLOBAL = 3 };
+
+/*
+ * Make the exports of INST, which was instantiated with this host,
+ * importable as NAME.FIELD by the instances created with it afterwards
+ * (NAME: len bytes, any bytes).  A registered name hides host entries
+ * of the same module name and earlier registrations of that name.
+ * Functions are shared (called with their own instance's context),
+ * globals, tables and memories are the same objects on both sides.
+ * The instances linked this way, and those importing host tables or
+ * memories, form the host's link group: one thread at a time may run
+ * them, and INST must outlive the instances that import from it.
+ * Returns -1 if INST belongs to another host, or on out of memory.
+ */
+int wa_host_register(struct wa_host *, const char *name, size_t len, struct wa_instance *inst);
+
+/*
+ * The spectest module of the WebAssembly spec tests: print, print_i32,
+ * print_i64, print_f32, print_f64, print_i32_f32, print_f64_f64 (they
+ * write their arguments to file descriptor FD, as "42 : i32" lines;
+ * FD < 0: nothing), global_i32 and global_i64 (666), global_f32 and
+ * global_f64 (666.6), table (10 funcref, at most 20), memory (1 page,
+ * at most 2).
+ */
+int wa_spectest_add(struct wa_host *, int fd);
 
 /* ---- WASI (wasi_snapshot_preview1) ---- */
 
@@ -104,8 +146,17 @@ void wa_wasi_add(struct wa_host *, const struct wa_wasi_config *cfg);
 
 /* ---- instances ---- */
 
-/* Take a free slot, initialise, resolve imports, run the start
- * function.  A trap in the start function fails instantiation. */
+/*
+ * Take a free slot, resolve imports, initialise, run the start
+ * function.  Messages: "unlinkable: unknown import M.F",
+ * "unlinkable: incompatible import type for M.F", and, when an element
+ * or data segment is out of bounds or the start function traps,
+ * "uninstantiable: trap: KIND".  As WebAssembly 2.0 says, segments
+ * written before the failing one stay written, and so an instance that
+ * fails after linking to the host's objects or other instances is kept
+ * (unreachable but alive: tables may hold its functions) until the
+ * host is freed.
+ */
 struct wa_instance *wa_instantiate(struct wa_region *, struct wa_module *, struct wa_host *,
                                    void *userdata, char *err, size_t errlen);
 /* Back to the freshly instantiated state (start function run again). */
@@ -117,6 +168,14 @@ struct wa_module *wa_instance_module(const struct wa_instance *);
 uint8_t *wa_instance_memory(const struct wa_instance *, uint64_t *size);
 /* Ask a running instance to stop (any thread): trap "interrupted". */
 void wa_instance_interrupt(struct wa_instance *);
+/* Export NAME (len bytes) of an instance: its kind (WA_EXTERN_*) and
+ * index in that kind's index space (for a function, what wa_call
+ * takes); -1 if there is none. */
+int wa_instance_export(const struct wa_instance *, const char *name, size_t len, uint32_t *kind,
+                       uint32_t *index);
+/* Value and value type of global G (global index space); -1 if out of
+ * range. */
+int wa_instance_global(const struct wa_instance *, uint32_t g, wa_val *v, uint8_t *valtype);
 
 /*
  * Call function FUNC (function index space) with args[0..nparams);
@@ -131,6 +190,9 @@ struct wa_trap_info {
 	int64_t func;            /* function index it happened in, or -1 */
 	uintptr_t pc;            /* native address */
 	int32_t exit_code;       /* WA_TRAP_EXIT: the proc_exit code */
+	/* the module func indexes: a call can trap in another instance's
+	 * code through linked functions or tables; NULL if func is -1 */
+	const struct wa_module *module;
 };
 const struct wa_trap_info *wa_trap_info(const struct wa_instance *);
 /* "integer divide by zero", ...; "trap N" if unknown. */

@@ -3,7 +3,10 @@
 # C functions with the calling convention and a contract written by
 # hand), so the runtime is tested without the compiler: traps reported
 # by name with exit status 134, damaged modules refused with exit 1,
-# --invoke parsing and printing.
+# --invoke parsing and printing.  Then linking and --script on small
+# .wat modules compiled by wat2wasm and wasm-aot: each NAME.script runs
+# in the directory of the .so files, its answers compared with
+# NAME.out (UPDATE_GOLDEN=1 rewrites them).
 
 setup_file() {
 	local src=$BATS_TEST_DIRNAME/wasm-run/basic.c inc=$BATS_TEST_DIRNAME/../lib b
@@ -18,6 +21,30 @@ setup_file() {
 	cc -shared -fPIC "$M/plain.c" -o "$M/plain.so"
 	head -c 3000 "$M/basic.so" > "$M/truncated.so"
 	echo 'not an ELF file' > "$M/text.so"
+	compile_wat
+}
+
+# The .wat inputs, compiled once if the toolchain is there.
+compile_wat() {
+	local bin=${WA_BIN:-$BATS_TEST_DIRNAME/../bin} w n
+	command -v wat2wasm >/dev/null && [ -x "$bin/wasm-aot" ] || return 0
+	for w in "$BATS_TEST_DIRNAME"/wasm-run/*.wat; do
+		n=$(basename "$w" .wat)
+		wat2wasm "$w" -o "$M/$n.wasm" && "$bin/wasm-aot" "$M/$n.wasm" -o "$M/$n.so" || return 1
+	done
+	touch "$M/wat-ok"
+}
+
+# script NAME: run test/wasm-run/NAME.script in $M, compare its answers
+# (standard output) with NAME.out
+script() {
+	local d=$BATS_TEST_DIRNAME/wasm-run
+	[ -e "$M/wat-ok" ] || skip "wat2wasm or wasm-aot missing"
+	(cd "$M" && wasm-run --script "$d/$1.script") > "$BATS_TEST_TMPDIR/$1.out" 2> "$BATS_TEST_TMPDIR/$1.err"
+	if [ -n "${UPDATE_GOLDEN:-}" ]; then
+		cp "$BATS_TEST_TMPDIR/$1.out" "$d/$1.out"
+	fi
+	diff -u "$d/$1.out" "$BATS_TEST_TMPDIR/$1.out"
 }
 
 setup() {
@@ -166,4 +193,57 @@ refused() {
 	[ "$status" -eq 2 ]
 	run wasm-run --bogus "$S"
 	[ "$status" -eq 2 ]
+}
+
+@test "linking: shared memory, table and global; a linked function uses its own memory" { script link; }
+@test "linking: unlinkable imports, partial initialisation, trapping start" { script link-errors; }
+@test "linking: recursion across instances checks the stack in use" { script rec; }
+
+@test "--script: values of every type, spectest imports, traps then more calls, quoted names" {
+	script values
+	# the spectest print functions write to standard error only
+	[ "$(cat "$BATS_TEST_TMPDIR/values.err")" = "$(printf '5 : i32\n1.5 : f64\n-2 : f64')" ]
+}
+
+@test "--script: a non-null funcref result, commands from standard input" {
+	[ -e "$M/wat-ok" ] || skip "wat2wasm or wasm-aot missing"
+	cd "$M"
+	run wasm-run --script - <<-EOF
+	spectest
+	load v values.so
+	invoke v ref-f
+	invoke v func funcref:0x1
+	EOF
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[ "${lines[1]}" = ok ]
+	[[ "${lines[2]}" =~ ^ok\ funcref:0x[0-9a-f]+$ ]]
+	[[ "${lines[3]}" = "error: argument 1 (funcref:0x1): "* ]]
+}
+
+@test "--script: every answer is flushed as it is written" {
+	[ -e "$M/wat-ok" ] || skip "wat2wasm or wasm-aot missing"
+	cd "$M"
+	coproc wasm-run --script -
+	echo 'spectest' >&"${COPROC[1]}"
+	read -r -t 10 line <&"${COPROC[0]}"
+	[ "$line" = ok ]
+	echo 'load v values.so' >&"${COPROC[1]}"
+	read -r -t 10 line <&"${COPROC[0]}"
+	[ "$line" = ok ]
+	echo 'invoke v i32 i32:5' >&"${COPROC[1]}"
+	read -r -t 10 line <&"${COPROC[0]}"
+	[ "$line" = "ok i32:0x5" ]
+	exec {COPROC[1]}>&-
+	wait
+}
+
+@test "--script: usage errors; missing script file" {
+	run wasm-run --script
+	[ "$status" -eq 2 ]
+	run wasm-run --script x.txt "$S"
+	[ "$status" -eq 2 ]
+	run wasm-run --script "$M/no-such-script"
+	[ "$status" -eq 1 ]
+	[ "$output" = "wasm-run: $M/no-such-script: No such file or directory" ]
 }

@@ -18,7 +18,7 @@
 #define TRAP_STATUS 134
 
 struct opts {
-	const char *invoke;
+	const char *invoke, *script;
 	struct wa_region_config region;
 	char **env, **dirs;
 	int nenv, ndirs;
@@ -28,7 +28,8 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: wasm-run [--invoke NAME] [--env NAME=VALUE]... [--dir HOST[::GUEST]]...\n"
-	           "                [--max-memory SIZE] [--stack-size SIZE] FILE.so [ARG...]\n");
+	           "                [--max-memory SIZE] [--stack-size SIZE] FILE.so [ARG...]\n"
+	           "       wasm-run [--max-memory SIZE] [--stack-size SIZE] --script FILE\n");
 	exit(status);
 }
 
@@ -76,6 +77,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
 		{"invoke", required_argument, NULL, 'i'},
+		{"script", required_argument, NULL, 's'},
 		{"env", required_argument, NULL, 'e'},
 		{"dir", required_argument, NULL, 'd'},
 		{"max-memory", required_argument, NULL, 'M'},
@@ -90,6 +92,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'h': usage(stdout, 0); break;
 		case 'i': o->invoke = optarg; break;
+		case 's': o->script = optarg; break;
 		case 'e':
 			if (!strchr(optarg, '=') || optarg[0] == '=') {
 				fprintf(stderr, "%s: --env %s: expected NAME=VALUE\n", argv0, optarg);
@@ -103,7 +106,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		default: usage(stderr, 2);
 		}
 	}
-	if (optind >= argc)
+	if (o->script ? optind != argc || o->invoke || o->nenv || o->ndirs : optind >= argc)
 		usage(stderr, 2);
 	return optind;
 }
@@ -119,7 +122,8 @@ report_trap(struct wa_instance *I, int code)
 		exit(t->exit_code);
 	if (t->func >= 0)
 		fprintf(stderr, "%s: trap: %s in %s\n", argv0, wa_trap_name((uint32_t)code),
-		        wa_module_func_name(wa_instance_module(I), (uint32_t)t->func, name, sizeof name));
+		        wa_module_func_name(t->module ? t->module : wa_instance_module(I), (uint32_t)t->func, name,
+		                            sizeof name));
 	else
 		fprintf(stderr, "%s: trap: %s\n", argv0, wa_trap_name((uint32_t)code));
 	exit(TRAP_STATUS);
@@ -160,6 +164,11 @@ main(int argc, char **argv)
 
 	diag_setprog(argv[0]);
 	i = parse_opts(argc, argv, &o);
+	if (o.script) {
+		script(o.script, &o.region);
+		close_stdout();
+		return 0;
+	}
 	so = argv[i];
 	if (!(m = wa_module_load(so, err, sizeof err)))
 		fail(so, err);

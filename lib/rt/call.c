@@ -24,8 +24,8 @@ entry(void *p)
 int
 wa_call(struct wa_instance *I, uint32_t func, wa_val *args)
 {
-	struct wa_instance *prev = rt_current;
-	void *prev_sp = I->host_sp;
+	struct wa_instance *prev = rt_current, *prev_stack = rt_stack;
+	void *prev_sp = I->host_sp, *sp = NULL;
 	wa_val none[1];
 	struct frame fr;
 	uint32_t code;
@@ -37,8 +37,19 @@ wa_call(struct wa_instance *I, uint32_t func, wa_val *args)
 	trap_thread_init();
 	rt_current = I;
 	I->trap.code = WA_TRAP_NONE;
-	I->depth++;
-	code = wa_enter(&I->host_sp, I->depth == 1 ? I->stack_hi : NULL, entry, &fr);
+	if (++I->depth == 1) {
+		/* onto the own stack; linked code called on it checks it */
+		sp = I->stack_hi;
+		rt_stack = I;
+		if (I->linked)
+			link_set_stack_limit(I, I->own_limit);
+	}
+	code = wa_enter(&I->host_sp, sp, entry, &fr);
+	if (sp) {
+		rt_stack = prev_stack;
+		if (I->linked && prev_stack && prev_stack->linked && prev_stack->host == I->host)
+			link_set_stack_limit(I, prev_stack->own_limit);
+	}
 	I->depth--;
 	I->host_sp = prev_sp;
 	rt_current = prev;

@@ -22,10 +22,22 @@ wa_host_free(struct wa_host *h)
 
 	if (!h)
 		return;
+	/* the kept failed instances; others should be gone already */
+	for (i = h->ngroup; i-- > 0;)
+		if (i < h->ngroup && h->group[i]->zombie)
+			wa_instance_free(h->group[i]);
+	for (i = 0; i < h->ngroup; i++)
+		h->group[i]->linked = 0;
+	free(h->group);
+	for (i = 0; i < h->nregs; i++)
+		free(h->regs[i].name);
+	free(h->regs);
 	for (i = 0; i < h->n; i++) {
 		free(h->v[i].module);
 		free(h->v[i].field);
 		free(h->v[i].cell);
+		host_free_table(h->v[i].table);
+		host_free_memory(h->v[i].mem);
 	}
 	for (i = 0; i < h->ndefaults; i++)
 		free(h->defaults[i].module);
@@ -109,6 +121,77 @@ wa_host_global(struct wa_host *h, const char *module, const char *field, uint8_t
 	return 0;
 }
 
+void
+host_free_table(struct rt_table *t)
+{
+	if (t)
+		free(t->t.elems);
+	free(t);
+}
+
+void
+host_free_memory(struct rt_memory *m)
+{
+	if (m)
+		os_release(m->m.base, m->m.reserved + m->guard);
+	free(m);
+}
+
+int
+wa_host_table(struct wa_host *h, const char *module, const char *field, uint8_t elemtype, uint32_t min,
+              uint32_t max)
+{
+	struct rt_table *t;
+	struct hostent *e;
+
+	if ((elemtype != 0x70 && elemtype != 0x6f) || max < min || min > TABLE_CAP || !(t = calloc(1, sizeof *t)))
+		return -1;
+	t->has_max = max != WA_NO_MAX;
+	t->decl_max = max;
+	t->t.size = min;
+	t->t.max = max < TABLE_CAP ? max : TABLE_CAP;
+	t->t.elemtype = elemtype;
+	if (!(t->t.elems = calloc((size_t)min + 1, sizeof *t->t.elems)) || !(e = add(h, module, field))) {
+		host_free_table(t);
+		return -1;
+	}
+	e->kind = HOST_TABLE;
+	e->table = t;
+	return 0;
+}
+
+/* A host memory has the default region's layout: what guard-mode code
+ * compiled with the defaults needs. */
+#define HOST_HEAP_RESERVE (4ull << 30)
+#define HOST_HEAP_GUARD (2ull << 30)
+
+int
+wa_host_memory(struct wa_host *h, const char *module, const char *field, uint32_t min, uint32_t max)
+{
+	struct rt_memory *m;
+	struct hostent *e;
+
+	if (max < min || min > 65536 || !(m = calloc(1, sizeof *m)))
+		return -1;
+	m->has_max = max != WA_NO_MAX;
+	m->decl_max = max;
+	m->guard = HOST_HEAP_GUARD;
+	m->m.reserved = HOST_HEAP_RESERVE;
+	m->m.max_pages = max < 65536 ? max : 65536;
+	m->m.size = (uint64_t)min << 16;
+	if (!(m->m.base = os_reserve(HOST_HEAP_RESERVE + HOST_HEAP_GUARD))) {
+		free(m);
+		return -1;
+	}
+	if (os_protect_rw(m->m.base, m->m.size) || !(e = add(h, module, field))) {
+		host_free_memory(m);
+		return -1;
+	}
+	e->kind = HOST_MEMORY;
+	e->mem = m;
+	return 0;
+}
+
 static int
 eq(const char *s, const char *p, uint32_t len)
 {
@@ -122,7 +205,7 @@ host_lookup(const struct wa_host *h, const char *module, uint32_t modlen, const 
 	uint32_t i;
 
 	for (i = 0; h && i < h->n; i++)
-		if (h->v[i].kind == kind && eq(h->v[i].module, module, modlen) && eq(h->v[i].field, field, fieldlen))
+		if ((kind == HOST_ANY || h->v[i].kind == kind) && eq(h->v[i].module, module, modlen) && eq(h->v[i].field, field, fieldlen))
 			return &h->v[i];
 	return NULL;
 }

@@ -2,7 +2,9 @@
  * Instances: instantiation into a region slot, reset, destruction.
  * Everything an instance owns lives in its slot's context area (bump
  * allocated, zeroed on the way out), except table element arrays,
- * which can grow and so come from malloc.
+ * which can grow and so come from malloc.  Imports are bound by link.c
+ * first; then the defined memory, functions, globals and tables, the
+ * segments in order, the start function (WebAssembly 2.0's order).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +12,6 @@
 #include "rt.h"
 
 #define PAGE (64u << 10)
-
-/* Table growth beyond this many elements fails (returns -1), so a guest
- * cannot make the host allocate without bound; the JS API's limit. */
-#define TABLE_CAP 10000000u
 
 static void *
 bump(struct wa_instance *I, size_t n)
@@ -57,7 +55,7 @@ alloc_all(struct wa_instance *I, char *err, size_t errlen)
 	x->funcs = bump(I, m->nfuncs * sizeof *x->funcs);
 	I->funcrecs = bump(I, m->nfuncs * sizeof *I->funcrecs);
 	x->tables = bump(I, m->ntables * sizeof *x->tables);
-	I->tabrecs = bump(I, m->ntables * sizeof *I->tabrecs);
+	I->tabrecs = bump(I, c->ntables * sizeof *I->tabrecs);
 	x->globals = bump(I, m->nglobals * sizeof *x->globals);
 	I->cells = bump(I, c->nglobals * sizeof *I->cells);
 	I->bindings = bump(I, c->nfuncs_imported * sizeof *I->bindings);
@@ -70,104 +68,47 @@ alloc_all(struct wa_instance *I, char *err, size_t errlen)
 	return 0;
 }
 
+/* The defined memory, if any (an imported one is bound by link.c). */
 static int
 init_memory(struct wa_instance *I, char *err, size_t errlen)
 {
 	const struct wa_contract *c = I->mod->c;
 	const struct wa_region *r = I->region;
+	struct rt_memory *M = &I->mem;
 	uint64_t cap = r->cfg.heap_max / PAGE;
 
-	if (c->nmems_imported) {
-		rt_err(err, errlen, "memory imports are not supported yet");
-		return -1;
-	}
 	if (!c->nmems)
 		return 0;
-	I->mem.base = I->heap;
-	I->mem.reserved = I->heap_reserve;
-	I->mem.max_pages = c->mems[0].has_max ? c->mems[0].max : 65536;
-	I->mem.max_pages = I->mem.max_pages < cap ? I->mem.max_pages : cap;
-	if (c->mems[0].min > I->mem.max_pages) {
+	M->m.base = I->heap;
+	M->m.reserved = I->heap_reserve;
+	M->guard = I->heap_guard;
+	M->has_max = (int)c->mems[0].has_max;
+	M->decl_max = c->mems[0].max;
+	M->m.max_pages = M->has_max ? M->decl_max : 65536;
+	M->m.max_pages = M->m.max_pages < cap ? M->m.max_pages : cap;
+	if (c->mems[0].min > M->m.max_pages) {
 		rt_err(err, errlen, "memory of %llu pages exceeds the runtime's limit of %llu",
-		       (unsigned long long)c->mems[0].min, (unsigned long long)I->mem.max_pages);
+		       (unsigned long long)c->mems[0].min, (unsigned long long)M->m.max_pages);
 		return -1;
 	}
-	I->mem.size = c->mems[0].min * PAGE;
-	if (os_protect_rw(I->heap, I->mem.size)) {
-		rt_err(err, errlen, "cannot map %llu bytes of memory", (unsigned long long)I->mem.size);
-		I->mem.size = 0;
+	M->m.size = c->mems[0].min * PAGE;
+	if (os_protect_rw(I->heap, M->m.size)) {
+		rt_err(err, errlen, "cannot map %llu bytes of memory", (unsigned long long)M->m.size);
+		M->m.size = 0;
 		return -1;
 	}
-	I->heap_init = I->mem.size;
-	I->ctx.mem0 = &I->mem;
+	I->ctx.mem0 = &M->m;
 	I->ctx.mem0_base = I->heap;
 	return 0;
 }
 
-static int
-import_func(struct wa_instance *I, uint32_t f, char *err, size_t errlen)
-{
-	const struct wa_module *m = I->mod;
-	const struct wa_c_import *im = &m->c->imports[m->import_of_func[f]];
-	const struct wa_c_functype *t = &m->c->types[im->type];
-	const struct hostent *h = host_lookup(I->host, im->module, im->modlen, im->field, im->fieldlen, HOST_FUNC);
-	const struct hostdefault *d;
-	struct wa_func *r = &I->funcrecs[f];
-
-	*r = (struct wa_func){im->adapter, m->typeids[im->type], 0, &I->ctx, t->tramp};
-	if (h && h->typeid != r->typeid) {
-		rt_err(err, errlen, "import %.*s.%.*s: host function has another signature", (int)im->modlen,
-		       im->module, (int)im->fieldlen, im->field);
-		return -1;
-	}
-	if (h && h->native) {
-		r->code = h->native;
-	} else if (h) {
-		I->bindings[f] = (struct binding){h->fn, h->data};
-	} else if ((d = host_default(I->host, im->module, im->modlen))) {
-		I->bindings[f] = (struct binding){d->fn, d->data};
-	} else {
-		rt_err(err, errlen, "unknown import %.*s.%.*s", (int)im->modlen, im->module, (int)im->fieldlen,
-		       im->field);
-		return -1;
-	}
-	I->ctx.funcs[f] = r;
-	return 0;
-}
-
-static int
-import_global(struct wa_instance *I, uint32_t g, char *err, size_t errlen)
-{
-	const struct wa_module *m = I->mod;
-	const struct wa_c_import *im = &m->c->imports[m->import_of_global[g]];
-	const struct hostent *h = host_lookup(I->host, im->module, im->modlen, im->field, im->fieldlen, HOST_GLOBAL);
-
-	if (!h || h->valtype != im->type || h->mut != im->mut) {
-		rt_err(err, errlen, "%s global import %.*s.%.*s", h ? "mismatched" : "unknown", (int)im->modlen,
-		       im->module, (int)im->fieldlen, im->field);
-		return -1;
-	}
-	I->ctx.globals[g] = h->cell;
-	return 0;
-}
-
-static int
-resolve(struct wa_instance *I, char *err, size_t errlen)
+static void
+define_funcs_globals(struct wa_instance *I)
 {
 	const struct wa_module *m = I->mod;
 	const struct wa_contract *c = m->c;
 	uint32_t i;
 
-	if (c->ntables_imported) {
-		rt_err(err, errlen, "table imports are not supported yet");
-		return -1;
-	}
-	for (i = 0; i < c->nfuncs_imported; i++)
-		if (import_func(I, i, err, errlen))
-			return -1;
-	for (i = 0; i < c->nglobals_imported; i++)
-		if (import_global(I, i, err, errlen))
-			return -1;
 	for (i = 0; i < c->nfuncs; i++) {
 		const struct wa_c_func *f = &c->funcs[i];
 		struct wa_func *r = &I->funcrecs[c->nfuncs_imported + i];
@@ -178,7 +119,6 @@ resolve(struct wa_instance *I, char *err, size_t errlen)
 		I->cells[i].v = eval(I, &c->globals[i].init);
 		I->ctx.globals[c->nglobals_imported + i] = &I->cells[i];
 	}
-	return 0;
 }
 
 static int
@@ -189,25 +129,32 @@ init_tables(struct wa_instance *I, char *err, size_t errlen)
 
 	for (i = 0; i < c->ntables; i++) {
 		const struct wa_c_table *t = &c->tables[i];
-		struct wa_table *r = &I->tabrecs[i];
-		r->size = (uint32_t)t->limits.min;
-		r->max = t->limits.has_max ? (uint32_t)t->limits.max : UINT32_MAX;
-		r->max = r->max < TABLE_CAP ? r->max : TABLE_CAP;
-		r->elemtype = (uint8_t)t->elemtype;
-		if (!(r->elems = calloc(r->size + 1, sizeof *r->elems))) {
+		struct rt_table *r = &I->tabrecs[i];
+		r->has_max = (int)t->limits.has_max;
+		r->decl_max = t->limits.max;
+		r->t.size = (uint32_t)t->limits.min;
+		r->t.max = r->has_max ? (uint32_t)t->limits.max : UINT32_MAX;
+		r->t.max = r->t.max < TABLE_CAP ? r->t.max : TABLE_CAP;
+		r->t.elemtype = (uint8_t)t->elemtype;
+		if (!(r->t.elems = calloc(r->t.size + 1, sizeof *r->t.elems))) {
 			rt_err(err, errlen, "out of memory for table %u", i);
 			return -1;
 		}
-		I->ctx.tables[i] = r;
+		I->ctx.tables[c->ntables_imported + i] = &r->t;
 	}
 	return 0;
 }
 
-/* Active segments, in order; declarative ones are dropped at once. */
+/*
+ * Active segments, in order, as table.init and memory.init followed by
+ * a drop; declarative ones are dropped at once.  An out-of-bounds
+ * segment traps before writing anything; those before it stay written.
+ */
 static int
 init_segments(struct wa_instance *I, char *err, size_t errlen)
 {
 	const struct wa_contract *c = I->mod->c;
+	struct wa_memory *mem = I->ctx.mem0;
 	uint32_t i, k;
 
 	for (i = 0; i < c->nelem; i++) {
@@ -222,7 +169,7 @@ init_segments(struct wa_instance *I, char *err, size_t errlen)
 		t = I->ctx.tables[e->table];
 		off = (uint32_t)eval(I, &e->offset).i32;
 		if ((uint64_t)off + e->n > t->size)
-			return rt_err(err, errlen, "element segment %u: out of bounds table access", i), -1;
+			return rt_err(err, errlen, "uninstantiable: trap: %s", wa_trap_name(WA_TRAP_TABLE_ACCESS_OOB)), -1;
 		for (k = 0; k < e->n; k++)
 			t->elems[off + k] = eval(I, &e->items[k]).ref;
 	}
@@ -233,9 +180,9 @@ init_segments(struct wa_instance *I, char *err, size_t errlen)
 			continue;
 		I->data_dropped[i] = 1;
 		off = (uint32_t)eval(I, &d->offset).i32;
-		if ((uint64_t)off + d->len > I->mem.size)
-			return rt_err(err, errlen, "data segment %u: out of bounds memory access", i), -1;
-		memcpy(I->heap + off, d->bytes, d->len);
+		if ((uint64_t)off + d->len > mem->size)
+			return rt_err(err, errlen, "uninstantiable: trap: %s", wa_trap_name(WA_TRAP_MEM_OOB)), -1;
+		memcpy(I->ctx.mem0_base + off, d->bytes, d->len);
 	}
 	return 0;
 }
@@ -244,15 +191,13 @@ static int
 run_start(struct wa_instance *I, char *err, size_t errlen)
 {
 	int32_t s = I->mod->c->start;
-	char name[256];
 	int code;
 
 	if (s < 0 || !(code = wa_call(I, (uint32_t)s, NULL)))
 		return 0;
 	if (code == WA_TRAP_EXIT && I->trap.exit_code == 0)
 		return 0;
-	wa_module_func_name(I->mod, I->trap.func >= 0 ? (uint32_t)I->trap.func : (uint32_t)s, name, sizeof name);
-	rt_err(err, errlen, "start function: trap: %s in %s", wa_trap_name((uint32_t)code), name);
+	rt_err(err, errlen, "uninstantiable: trap: %s", wa_trap_name((uint32_t)code));
 	return -1;
 }
 
@@ -273,11 +218,13 @@ setup(struct wa_instance *I, char *err, size_t errlen)
 	I->stack_hi = slot + r->slot_size;
 	I->ctx.typeids = I->mod->typeids;
 	I->ctx.rt = &rt_fns;
-	I->ctx.stack_limit = (uintptr_t)I->stack_lo + r->stack_margin;
+	I->ctx.stack_limit = I->own_limit = (uintptr_t)I->stack_lo + r->stack_margin;
 	I->ctx.instance = I;
 	I->trap.func = -1;
-	if (alloc_all(I, err, errlen) || init_memory(I, err, errlen) || resolve(I, err, errlen) ||
-	    init_tables(I, err, errlen) || init_segments(I, err, errlen) || run_start(I, err, errlen))
+	if (alloc_all(I, err, errlen) || link_imports(I, err, errlen) || init_memory(I, err, errlen))
+		return -1;
+	define_funcs_globals(I);
+	if (init_tables(I, err, errlen) || init_segments(I, err, errlen) || run_start(I, err, errlen))
 		return -1;
 	return 0;
 }
@@ -289,10 +236,10 @@ teardown(struct wa_instance *I)
 	uint32_t i;
 
 	for (i = 0; I->tabrecs && i < I->mod->c->ntables; i++)
-		free(I->tabrecs[i].elems);
-	if (I->mem.size) {
-		os_zero(I->heap, I->mem.size);
-		os_protect_none(I->heap, I->mem.size);
+		free(I->tabrecs[i].t.elems);
+	if (I->mem.m.size) {
+		os_zero(I->heap, I->mem.m.size);
+		os_protect_none(I->heap, I->mem.m.size);
 	}
 	memset(I->bump_lo, 0, (size_t)(I->bump - I->bump_lo));
 }
@@ -328,7 +275,11 @@ wa_instantiate(struct wa_region *r, struct wa_module *m, struct wa_host *h, void
 	memset(I, 0, sizeof *I);
 	I->region = r, I->slot = (uint32_t)slot, I->mod = m, I->host = h, I->userdata = userdata;
 	if (setup(I, err, errlen)) {
-		wa_instance_free(I);
+		/* others may hold its functions: keep it till the host goes */
+		if (I->linked)
+			I->zombie = 1;
+		else
+			wa_instance_free(I);
 		return NULL;
 	}
 	return I;
@@ -342,7 +293,7 @@ wa_instance_reset(struct wa_instance *I, char *err, size_t errlen)
 	teardown(I);
 	memset(I, 0, sizeof *I);
 	I->region = keep.region, I->slot = keep.slot, I->mod = keep.mod, I->host = keep.host;
-	I->userdata = keep.userdata;
+	I->userdata = keep.userdata, I->linked = keep.linked;
 	return setup(I, err, errlen);
 }
 
@@ -355,6 +306,7 @@ wa_instance_free(struct wa_instance *I)
 	if (!I)
 		return;
 	r = I->region, slot = I->slot;
+	link_leave(I);
 	teardown(I);
 	/* the stack's pages go back to the kernel; the next guest cannot
 	 * read them anyway (guest code addresses only its heap) */
@@ -385,8 +337,8 @@ uint8_t *
 wa_instance_memory(const struct wa_instance *I, uint64_t *size)
 {
 	if (size)
-		*size = I->mem.size;
-	return I->mem.size || I->mod->c->nmems ? I->heap : NULL;
+		*size = I->ctx.mem0 ? I->ctx.mem0->size : 0;
+	return I->ctx.mem0 ? I->ctx.mem0_base : NULL;
 }
 
 void

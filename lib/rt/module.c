@@ -582,20 +582,45 @@ wa_module_func_type(const struct wa_module *m, uint32_t func)
 }
 
 int
-wa_module_export_func(const struct wa_module *m, const char *name, uint32_t *func)
+module_export(const struct wa_module *m, const char *name, size_t len, uint32_t *kind, uint32_t *index)
 {
 	const struct wa_contract *c = m->c;
-	size_t len = strlen(name);
 	uint32_t i;
 
 	for (i = 0; i < c->nexports; i++) {
 		const struct wa_c_export *e = &c->exports[i];
-		if (e->kind == 0 && e->namelen == len && !memcmp(e->name, name, len)) {
-			*func = e->index;
+		if (e->namelen == len && !memcmp(e->name, name, len)) {
+			*kind = e->kind;
+			*index = e->index;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+int
+wa_module_export_func(const struct wa_module *m, const char *name, uint32_t *func)
+{
+	uint32_t kind, index;
+
+	if (module_export(m, name, strlen(name), &kind, &index) || kind != WA_EXTERN_FUNC)
+		return -1;
+	*func = index;
+	return 0;
+}
+
+void
+module_global_type(const struct wa_module *m, uint32_t g, uint8_t *valtype, uint8_t *mut)
+{
+	const struct wa_contract *c = m->c;
+
+	if (g < c->nglobals_imported) {
+		const struct wa_c_import *im = &c->imports[m->import_of_global[g]];
+		*valtype = (uint8_t)im->type, *mut = (uint8_t)im->mut;
+	} else {
+		*valtype = (uint8_t)c->globals[g - c->nglobals_imported].valtype;
+		*mut = (uint8_t)c->globals[g - c->nglobals_imported].mut;
+	}
 }
 
 const char *

@@ -137,3 +137,15 @@ region_give(struct wa_region *r, uint32_t slot)
 	r->busy[slot] = 0;
 	pthread_mutex_unlock(&r->lock);
 }
+
+uint32_t
+wa_region_free_slots(struct wa_region *r)
+{
+	uint32_t i, n = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (i = 0; i < r->cfg.slots; i++)
+		n += !r->busy[i];
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}

@@ -59,9 +59,32 @@ struct wa_module {
 int module_pc_in_code(const struct wa_module *, uintptr_t pc);
 int64_t module_func_at(const struct wa_module *, uintptr_t pc);
 uint32_t module_func_typeidx(const struct wa_module *, uint32_t func);
+void module_global_type(const struct wa_module *, uint32_t g, uint8_t *valtype, uint8_t *mut);
+/* export NAME (len bytes): its kind and index; -1 if none */
+int module_export(const struct wa_module *, const char *name, size_t len, uint32_t *kind, uint32_t *index);
+
+/* ---- memories and tables: the public object generated code reads,
+ * first, then what import matching and fault handling need ---- */
+struct rt_memory {
+	struct wa_memory m;
+	uint64_t guard;              /* inaccessible bytes after the reservation */
+	uint64_t decl_max;           /* the declared maximum, in pages ... */
+	int has_max;                 /* ... if there is one */
+};
+
+struct rt_table {
+	struct wa_table t;
+	uint64_t decl_max;
+	int has_max;
+};
 
 /* ---- hostfn.c ---- */
-enum { HOST_FUNC, HOST_GLOBAL };
+/* the kinds are those of imports and exports (WA_EXTERN_*) */
+enum { HOST_FUNC, HOST_TABLE, HOST_MEMORY, HOST_GLOBAL, HOST_ANY = 0xff };
+
+/* Table growth beyond this many elements fails (returns -1), so a guest
+ * cannot make the host allocate without bound; the JS API's limit. */
+#define TABLE_CAP 10000000u
 
 struct hostent {
 	char *module, *field;
@@ -72,6 +95,8 @@ struct hostent {
 	void *data;
 	uint8_t valtype, mut;        /* HOST_GLOBAL */
 	struct wa_global *cell;
+	struct rt_table *table;      /* HOST_TABLE */
+	struct rt_memory *mem;       /* HOST_MEMORY */
 };
 
 struct hostdefault {
@@ -86,6 +111,18 @@ struct wa_host {
 	struct hostdefault *defaults;
 	uint32_t ndefaults;
 	const struct wa_wasi_config *wasi;
+	struct hostreg *regs;        /* registered instances, latest last */
+	uint32_t nregs;
+	/* the link group: instances that share objects through this host
+	 * (link.c); one thread at a time runs them */
+	struct wa_instance **group;
+	uint32_t ngroup, groupcap;
+};
+
+struct hostreg {
+	char *name;
+	size_t len;
+	struct wa_instance *inst;
 };
 
 /* A resolved generic binding of an imported function. */
@@ -98,6 +135,20 @@ const struct hostent *host_lookup(const struct wa_host *, const char *module, ui
                                   const char *field, uint32_t fieldlen, uint32_t kind);
 const struct hostdefault *host_default(const struct wa_host *, const char *module, uint32_t modlen);
 void host_call(struct wa_vmctx *ctx, uint32_t func, wa_val *args);
+
+void host_free_table(struct rt_table *);
+void host_free_memory(struct rt_memory *);
+
+/* ---- link.c: imports from registered instances and host objects ---- */
+int link_imports(struct wa_instance *, char *err, size_t errlen);
+int link_join(struct wa_instance *);
+void link_leave(struct wa_instance *);
+void link_set_stack_limit(struct wa_instance *, uintptr_t limit);
+/* for the fault handler: the instance reachable from I whose module
+ * holds pc (NULL if none); whether address a is in a reachable heap
+ * or its guard */
+struct wa_instance *link_code_owner(struct wa_instance *I, uintptr_t pc);
+int link_in_heap(struct wa_instance *I, uintptr_t a);
 
 /* ---- region.c ---- */
 struct wa_region {
@@ -126,11 +177,11 @@ struct wa_instance {
 	void *userdata;
 	uint8_t *heap;
 	uint64_t heap_reserve, heap_guard;
-	uint64_t heap_init;          /* bytes accessible after instantiation */
 	uint8_t *stack_lo, *stack_hi, *sguard_lo;
-	struct wa_memory mem;
+	uintptr_t own_limit;         /* stack_limit for the own stack */
+	struct rt_memory mem;        /* the defined memory */
 	struct wa_func *funcrecs;    /* one per function index */
-	struct wa_table *tabrecs;    /* defined tables */
+	struct rt_table *tabrecs;    /* defined tables */
 	struct wa_global *cells;     /* defined globals */
 	struct binding *bindings;    /* per imported function */
 	uint8_t *data_dropped, *elem_dropped;
@@ -139,6 +190,9 @@ struct wa_instance {
 	uint32_t depth;              /* nested wa_call */
 	struct wa_trap_info trap;
 	uint32_t wasi_closed;        /* bit per stdio fd */
+	int linked;                  /* in host->group */
+	int zombie;                  /* failed, kept alive: other instances
+	                              * may hold references to it */
 };
 
 static inline struct wa_instance *
@@ -151,7 +205,9 @@ inst_of(struct wa_vmctx *ctx)
 extern const struct wa_rtfns rt_fns;
 void trap_init(void);                          /* handlers, once per process */
 void trap_thread_init(void);                   /* sigaltstack, once per thread */
-extern __thread struct wa_instance *rt_current;
+/* the instance of the innermost wa_call on this thread (traps go back
+ * there), and the one whose stack the thread runs on */
+extern __thread struct wa_instance *rt_current, *rt_stack;
 _Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
 
 /* Run fn(arg) on stack sp (NULL: the current one), saving the host

@@ -19,7 +19,7 @@
  * chained handler's; SIGSTKSZ is not a constant on new glibc. */
 #define ALTSTACK_SIZE (64u << 10)
 
-__thread struct wa_instance *rt_current;
+__thread struct wa_instance *rt_current, *rt_stack;
 
 static const char *const names[WA_NTRAPS] = {
 	[WA_TRAP_NONE] = "no trap",
@@ -49,13 +49,28 @@ static struct sigaction old[4];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_key_t altkey;
 
+/*
+ * Record a trap in the instance of the innermost wa_call on this thread
+ * and go back there.  The trap happened in I's code (pc) or in function
+ * FUNC of I (func >= 0): with linking, I can be another instance than
+ * the one called.
+ */
+static _Noreturn void
+deliver(struct wa_instance *I, uint32_t code, uintptr_t pc, int64_t func)
+{
+	struct wa_instance *C = rt_current ? rt_current : I;
+
+	C->trap.code = code;
+	C->trap.pc = pc;
+	C->trap.func = func >= 0 ? func : pc ? module_func_at(I->mod, pc) : -1;
+	C->trap.module = C->trap.func >= 0 ? I->mod : NULL;
+	wa_leave(C->host_sp, code);
+}
+
 _Noreturn void
 rt_trap_at(struct wa_instance *I, uint32_t code, uintptr_t pc)
 {
-	I->trap.code = code;
-	I->trap.pc = pc;
-	I->trap.func = module_func_at(I->mod, pc);
-	wa_leave(I->host_sp, code);
+	deliver(I, code, pc, -1);
 }
 
 /* rt->trap: the caller is generated code and names the wasm function the
@@ -64,27 +79,21 @@ static _Noreturn void
 rt_trap(struct wa_vmctx *ctx, uint32_t code, uint32_t func)
 {
 	struct wa_instance *I = inst_of(ctx);
+	int ok = func >= I->mod->c->nfuncs_imported && func < I->mod->nfuncs;
 
-	I->trap.code = code;
-	I->trap.pc = (uintptr_t)__builtin_return_address(0) - 1;
-	I->trap.func = func >= I->mod->c->nfuncs_imported && func < I->mod->nfuncs ? (int64_t)func
-	                                                                       : module_func_at(I->mod, I->trap.pc);
-	wa_leave(I->host_sp, code);
+	deliver(I, code, (uintptr_t)__builtin_return_address(0) - 1, ok ? (int64_t)func : -1);
 }
 
 _Noreturn void
 wa_trap(struct wa_instance *I, uint32_t code)
 {
-	I->trap.code = code;
-	I->trap.pc = 0;
-	I->trap.func = -1;
-	wa_leave(I->host_sp, code);
+	deliver(I, code, 0, -1);
 }
 
 _Noreturn void
 wa_exit(struct wa_instance *I, int32_t code)
 {
-	I->trap.exit_code = code;
+	(rt_current ? rt_current : I)->trap.exit_code = code;
 	wa_trap(I, WA_TRAP_EXIT);
 }
 
@@ -103,21 +112,23 @@ const struct wa_rtfns rt_fns = {
 	.host_call = host_call,
 };
 
-/* Which trap, if this fault is the running instance's; 0 if not ours. */
+/* Which trap, if this fault is the running instances'; 0 if not ours.
+ * *owner: the instance whose module holds pc. */
 static uint32_t
-classify(struct wa_instance *I, int sig, siginfo_t *si, uintptr_t pc)
+classify(struct wa_instance *I, int sig, siginfo_t *si, uintptr_t pc, struct wa_instance **owner)
 {
+	struct wa_instance *S = rt_stack ? rt_stack : I;
 	uintptr_t a = (uintptr_t)si->si_addr;
-	int in_code = module_pc_in_code(I->mod, pc);
 
+	*owner = link_code_owner(I, pc);
 	if (sig == SIGSEGV || sig == SIGBUS) {
-		if (a >= (uintptr_t)I->sguard_lo && a < (uintptr_t)I->stack_lo)
+		if (a >= (uintptr_t)S->sguard_lo && a < (uintptr_t)S->stack_lo)
 			return WA_TRAP_STACK_EXHAUSTED;
-		if (in_code && a >= (uintptr_t)I->heap && a - (uintptr_t)I->heap < I->heap_reserve + I->heap_guard)
+		if (*owner && link_in_heap(I, a))
 			return WA_TRAP_MEM_OOB;
 		return 0;
 	}
-	if (!in_code)
+	if (!*owner)
 		return 0;
 	if (sig == SIGFPE)
 		return si->si_code == FPE_INTOVF ? WA_TRAP_INT_OVERFLOW : WA_TRAP_DIV_ZERO;
@@ -146,17 +157,18 @@ static void
 handler(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
-	struct wa_instance *I = rt_current;
+	struct wa_instance *I = rt_current, *owner;
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	uint32_t code;
 
-	if (!I || !(code = classify(I, sig, si, pc))) {
+	if (!I || !(code = classify(I, sig, si, pc, &owner))) {
 		chain(sig, si, ucv);
 		return;
 	}
 	I->trap.code = code;
 	I->trap.pc = pc;
-	I->trap.func = module_func_at(I->mod, pc);
+	I->trap.func = owner ? module_func_at(owner->mod, pc) : -1;
+	I->trap.module = I->trap.func >= 0 ? owner->mod : NULL;
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)wa_leave;
 	uc->uc_mcontext.gregs[REG_RDI] = (greg_t)(uintptr_t)I->host_sp;
 	uc->uc_mcontext.gregs[REG_RSI] = code;

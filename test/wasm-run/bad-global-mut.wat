@@ -1,0 +1,2 @@
+;; A.g is mutable
+(module (import "A" "g" (global i32)))

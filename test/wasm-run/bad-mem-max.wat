@@ -1,0 +1,1 @@
+(module (import "A" "mem" (memory 1 3)))

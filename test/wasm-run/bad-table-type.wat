@@ -1,0 +1,1 @@
+(module (import "A" "tab" (table 1 externref)))

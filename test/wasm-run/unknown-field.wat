@@ -1,0 +1,1 @@
+(module (import "A" "nope" (func)))

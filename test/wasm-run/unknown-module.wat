@@ -1,0 +1,1 @@
+(module (import "B" "put" (func)))
