@@ -117,6 +117,11 @@ struct wa_module *wa_instance_module(const struct wa_instance *);
 uint8_t *wa_instance_memory(const struct wa_instance *, uint64_t *size);
 /* Ask a running instance to stop (any thread): trap "interrupted". */
 void wa_instance_interrupt(struct wa_instance *);
+/* Interrupt the instance once ns nanoseconds from now have passed (a
+ * watchdog thread does it, started on first use); 0 cancels, and so do
+ * reset and free.  Setting a deadline clears a pending interrupt.
+ * Returns -1 if the watchdog cannot be started. */
+int wa_instance_set_deadline(struct wa_instance *, uint64_t ns);
 
 /*
  * Call function FUNC (function index space) with args[0..nparams);

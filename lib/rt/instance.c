@@ -358,6 +358,7 @@ teardown(struct wa_instance *I)
 {
 	uint32_t i;
 
+	deadline_cancel(I);
 	for (i = 0; I->tabrecs && i < I->mod->c->ntables; i++)
 		free(I->tabrecs[i].elems);
 	if (I->mem.size || I->heap_init)

@@ -175,6 +175,9 @@ inst_of(struct wa_vmctx *ctx)
 	return ctx->instance;
 }
 
+/* ---- deadline.c ---- */
+void deadline_cancel(struct wa_instance *);    /* on free and reset */
+
 /* ---- trap.c and switch.S ---- */
 extern const struct wa_rtfns rt_fns;
 void trap_init(void);                          /* handlers, once per process */
