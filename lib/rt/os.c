@@ -87,11 +87,41 @@ os_drop(void *p, size_t size)
 		memset(p, 0, size);
 }
 
+/* Is the page all zeros?  Reading it costs no memory, even when it is
+ * the kernel's shared zero page, which a memset would replace with a
+ * page of its own. */
+static int
+page_is_zero(const uint8_t *p, size_t pg)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	size_t i;
+
+	for (i = 0; i < pg / 8; i += 4)
+		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3])
+			return 0;
+	return 1;
+}
+
+/* Zero a run of resident pages: memset where it is not zero already
+ * (what the guest only read stays the shared zero page), or madvise. */
+static void
+zero_run(uint8_t *p, size_t size, size_t pg)
+{
+	size_t off;
+
+	if (size > ZERO_MEMSET_MAX && madvise(p, size, MADV_DONTNEED) == 0)
+		return;
+	for (off = 0; off < size; off += pg)
+		if (!page_is_zero(p + off, pg))
+			memset(p + off, 0, pg);
+}
+
 /*
  * Zero only the pages of [p, p+size) that are in use: mincore says
  * which are resident (a page the guest never touched is not, and reads
- * as zero already).  A run of resident pages is zeroed by memset if it
- * is small and dropped with madvise if it is large (ZERO_MEMSET_MAX).
+ * as zero already).  A run of resident pages is zeroed page by page
+ * where it is not zero if it is small, dropped with madvise if it is
+ * large (ZERO_MEMSET_MAX).
  */
 void
 os_zero_dirty(void *p, size_t size)
@@ -113,7 +143,7 @@ os_zero_dirty(void *p, size_t size)
 			}
 			for (j = i; j < m && (vec[j] & 1); j++)
 				;
-			os_zero(b + i * pg, (j - i) * pg);
+			zero_run(b + i * pg, (j - i) * pg, pg);
 		}
 	}
 	if (size % pg)
