@@ -141,6 +141,24 @@ const struct wa_trap_info *wa_trap_info(const struct wa_instance *);
 /* "integer divide by zero", ...; "trap N" if unknown. */
 const char *wa_trap_name(uint32_t code);
 
+/*
+ * Yield and resume.  From a host function the guest called (directly,
+ * not inside a nested wa_call), wa_yield(inst, value) suspends the whole
+ * call: the wa_call or wa_resume running it returns WA_YIELDED, and
+ * wa_instance_yielded() gives the value.  wa_resume(inst, answer)
+ * continues the call, on any thread, wa_yield returning answer in the
+ * host function; it returns as wa_call does (0, a trap code, or
+ * WA_YIELDED again), the results in the args array given to wa_call,
+ * which must stay valid until then.  A suspended instance refuses new
+ * calls (-1) until resumed to the end; reset and free discard the
+ * suspended call.
+ */
+#define WA_YIELDED 0x100
+uint64_t wa_yield(struct wa_instance *, uint64_t value);
+int wa_resume(struct wa_instance *, uint64_t value);
+/* 1 and the value passed to wa_yield if the instance is suspended. */
+int wa_instance_yielded(const struct wa_instance *, uint64_t *value);
+
 /* From a host function: end the current call with trap CODE. */
 _Noreturn void wa_trap(struct wa_instance *, uint32_t code);
 /* From a host function: end the current call with WA_TRAP_EXIT. */

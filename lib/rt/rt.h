@@ -165,6 +165,9 @@ struct wa_instance {
 	uint8_t *bump, *bump_lo, *bump_hi; /* context area allocator */
 	void *host_sp;               /* where a trap goes back to */
 	uint32_t depth;              /* nested wa_call */
+	void *guest_sp;              /* yield.c: the suspended call */
+	int yielded;
+	uint64_t yield_value, resume_value;
 	struct wa_trap_info trap;
 	uint32_t wasi_closed;        /* bit per stdio fd */
 };
@@ -189,6 +192,9 @@ _Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
  * context in *save.  Returns 0, or the code given to wa_leave. */
 uint32_t wa_enter(void **save, void *sp, void (*fn)(void *), void *arg);
 _Noreturn void wa_leave(void *saved, uint32_t code);
+/* Save this context in *save and continue the one saved at `to`, which
+ * returns code; returns when something switches back here. */
+uint32_t wa_swap(void **save, void *to, uint32_t code);
 
 /* ---- memory.c, table.c: runtime entry points ---- */
 int32_t rt_memory_grow(struct wa_vmctx *, uint32_t mem, uint32_t delta);
