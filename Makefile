@@ -18,7 +18,8 @@ BUILTINS_CFLAGS = -std=c11 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-prot
 # Per-tool link flags.
 LIBS_wasm-lower = $(LLVM_LIBS)
 LIBS_wasm-codegen = $(LLVM_LIBS)
-LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm
+# --host libraries call the API (wa_*) inside wasm-run
+LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm -Wl,--export-dynamic-symbol=wa_*
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
 CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \

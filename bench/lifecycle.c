@@ -6,7 +6,8 @@
  * usage: lifecycle WHAT ARGS...     every line printed: NAME MEDIAN_NS P99_NS
  *   load HELLO.so N            (a) load + one-slot region + instantiate + free all
  *   inst HELLO.so N            (b) instantiate + free in an existing region
- *   heap M.so N LABEL          (c) instantiate + free of a module with an initial heap
+ *   heap M.so N LABEL          (c) instantiate + free of a module with an initial heap,
+ *                              in a slot that held it last and in one that did not
  *   call NOP.so N              (d) call round trip to an empty export
  *   run HELLO.so N             (e) first run of hello (_start); (f) its reset
  *   dirty DIRTY.so N BYTES...  (g) reset after the guest dirtied BYTES of heap
@@ -188,6 +189,24 @@ bench_inst(const char *so, size_t n, const char *label)
 	report(name, xs, n);
 	snprintf(name, sizeof name, "destroy%s%s", label ? "_" : "", label ? label : "");
 	report(name, ys, n);
+	if (label) {
+		/* cold: the slot last held another module's heap (a second
+		 * load of the same file is another module with its own image) */
+		struct wa_module *m2 = load(so);
+		for (i = 0; i < n; i++) {
+			struct wa_instance *J = inst(r, i % 2 ? m2 : m, h);
+			uint64_t t0, t1;
+			wa_instance_free(J);
+			t0 = now();
+			J = inst(r, i % 2 ? m : m2, h);
+			t1 = now();
+			wa_instance_free(J);
+			xs[i] = (double)(t1 - t0);
+		}
+		snprintf(name, sizeof name, "instantiate_cold_%s", label);
+		report(name, xs, n);
+		wa_module_free(m2);
+	}
 	wa_host_free(h);
 	wa_region_free(r);
 	wa_module_free(m);

@@ -184,6 +184,7 @@ def main():
             for kind in ('dense', 'sparse'):
                 row('(c) instantiate, %4d KiB heap, %s' % (size // 1024, kind),
                     r['instantiate_%d_%s' % (size, kind)])
+                row('    the same, slot held another module', r['instantiate_cold_%d_%s' % (size, kind)])
         row('(d) call round trip, empty export (ns)', r['call'], node.get('call'), scale=lambda x: x)
         row('(e) first run of hello', r['first_run'], node.get('first_run'))
         row('(f) reset of hello', r['reset'])
@@ -204,9 +205,13 @@ def main():
         plots = [
             plot('instantiate-heap', 'Instantiation time against initial heap size',
                  'initial heap (MiB)', 'instantiate (us, median)',
-                 [('dense', [(s / 1048576, us(r['instantiate_%d_dense' % s][0])) for s in SIZES]),
-                  ('sparse (one page in eight)',
-                   [(s / 1048576, us(r['instantiate_%d_sparse' % s][0])) for s in SIZES])]),
+                 [('dense, slot reused', [(s / 1048576, us(r['instantiate_%d_dense' % s][0])) for s in SIZES]),
+                  ('sparse (one page in eight), slot reused',
+                   [(s / 1048576, us(r['instantiate_%d_sparse' % s][0])) for s in SIZES]),
+                  ('dense, slot held another module',
+                   [(s / 1048576, us(r['instantiate_cold_%d_dense' % s][0])) for s in SIZES]),
+                  ('sparse, slot held another module',
+                   [(s / 1048576, us(r['instantiate_cold_%d_sparse' % s][0])) for s in SIZES])]),
             plot('reset-dirty', 'Reset time against heap dirtied by the guest',
                  'heap dirtied (MiB)', 'reset (us, median)',
                  [('reset', [(s / 1048576, us(r['reset_dirty_%d' % s][0])) for s in SIZES])]),

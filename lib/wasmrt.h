@@ -176,6 +176,11 @@ int wa_instance_export(const struct wa_instance *, const char *name, size_t len,
 /* Value and value type of global G (global index space); -1 if out of
  * range. */
 int wa_instance_global(const struct wa_instance *, uint32_t g, wa_val *v, uint8_t *valtype);
+/* Interrupt the instance once ns nanoseconds from now have passed (a
+ * watchdog thread does it, started on first use); 0 cancels, and so do
+ * reset and free.  Setting a deadline clears a pending interrupt.
+ * Returns -1 if the watchdog cannot be started. */
+int wa_instance_set_deadline(struct wa_instance *, uint64_t ns);
 
 /*
  * Call function FUNC (function index space) with args[0..nparams);
@@ -197,6 +202,24 @@ struct wa_trap_info {
 const struct wa_trap_info *wa_trap_info(const struct wa_instance *);
 /* "integer divide by zero", ...; "trap N" if unknown. */
 const char *wa_trap_name(uint32_t code);
+
+/*
+ * Yield and resume.  From a host function the guest called (directly,
+ * not inside a nested wa_call), wa_yield(inst, value) suspends the whole
+ * call: the wa_call or wa_resume running it returns WA_YIELDED, and
+ * wa_instance_yielded() gives the value.  wa_resume(inst, answer)
+ * continues the call, on any thread, wa_yield returning answer in the
+ * host function; it returns as wa_call does (0, a trap code, or
+ * WA_YIELDED again), the results in the args array given to wa_call,
+ * which must stay valid until then.  A suspended instance refuses new
+ * calls (-1) until resumed to the end; reset and free discard the
+ * suspended call.
+ */
+#define WA_YIELDED 0x100
+uint64_t wa_yield(struct wa_instance *, uint64_t value);
+int wa_resume(struct wa_instance *, uint64_t value);
+/* 1 and the value passed to wa_yield if the instance is suspended. */
+int wa_instance_yielded(const struct wa_instance *, uint64_t *value);
 
 /* From a host function: end the current call with trap CODE. */
 _Noreturn void wa_trap(struct wa_instance *, uint32_t code);

@@ -8,11 +8,11 @@ setup_file() {
 	export X=$BATS_FILE_TMPDIR
 	rt=$top/build/libwasmrt.a
 	[ -f "$rt" ] || skip "build/libwasmrt.a is not built"
-	for p in run hostfn pool; do
+	for p in run hostfn pool yield; do
 		cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/examples/$p.c" "$rt" \
 			-ldl -lpthread -lm -o "$X/$p"
 	done
-	for w in hostfn pool; do
+	for w in hostfn pool yield; do
 		wat2wasm "$top/examples/$w.wat" -o "$X/$w.wasm"
 		wasm-aot "$X/$w.wasm" -o "$X/$w.so"
 	done
@@ -47,4 +47,10 @@ setup() {
 	run "$X/pool" "$X/pool.so" 2000
 	[ "$status" -eq 0 ]
 	[ "$output" = "2000 requests, 0 saw state of another" ]
+}
+
+@test "yield: host calls suspend the guest; three instances resumed in turn" {
+	run "$X/yield" "$X/yield.so"
+	[ "$status" -eq 0 ]
+	diff -u "$E/yield.out" - <<< "$output"
 }

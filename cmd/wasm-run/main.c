@@ -4,6 +4,7 @@
  * add WASI, instantiate, run _start (or --invoke an export), exit with
  * the guest's status.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,13 +14,12 @@
 #include "diag.h"
 #include "run.h"
 
-/* Exit status after a trap: what a shell shows for SIGABRT (128 + 6),
- * so scripts see an abnormal end, while the host itself is intact. */
-#define TRAP_STATUS 134
-
 struct opts {
 	const char *invoke, *script;
 	struct wa_region_config region;
+	struct life life;
+	char **hosts;
+	int nhosts;
 	char **env, **dirs;
 	int nenv, ndirs;
 };
@@ -28,7 +28,9 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: wasm-run [--invoke NAME] [--env NAME=VALUE]... [--dir HOST[::GUEST]]...\n"
-	           "                [--max-memory SIZE] [--stack-size SIZE] FILE.so [ARG...]\n"
+	           "                [--max-memory SIZE] [--stack-size SIZE] [--timeout DURATION]\n"
+	           "                [--host LIB.so]... [--repeat N] [--concurrent K] [--stats]\n"
+	           "                FILE.so [ARG...]\n"
 	           "       wasm-run [--max-memory SIZE] [--stack-size SIZE] --script FILE\n");
 	exit(status);
 }
@@ -72,6 +74,45 @@ bad:
 	exit(2);
 }
 
+/* DURATION: a number with an optional unit ns, us, ms, s (the
+ * default), m or h: "100ms", "1.5", "2m". */
+static uint64_t
+parse_duration(const char *s)
+{
+	static const struct {
+		const char *unit;
+		double ns;
+	} units[] = {{"", 1e9}, {"s", 1e9}, {"ms", 1e6}, {"us", 1e3}, {"ns", 1}, {"m", 60e9}, {"h", 3600e9}};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end != s && !errno && v > 0 && *s != '-') {
+		for (i = 0; i < sizeof units / sizeof *units; i++)
+			if (!strcmp(end, units[i].unit) && v * units[i].ns < 1e18 && v * units[i].ns >= 1)
+				return (uint64_t)(v * units[i].ns);
+	}
+	fprintf(stderr, "%s: --timeout %s: expected a duration such as 100ms, 2s or 1m\n", argv0, s);
+	exit(2);
+}
+
+static long
+parse_count(const char *opt, const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < 1 || v > max) {
+		fprintf(stderr, "%s: %s %s: expected a number from 1 to %ld\n", argv0, opt, s, max);
+		exit(2);
+	}
+	return v;
+}
+
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -82,6 +123,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"dir", required_argument, NULL, 'd'},
 		{"max-memory", required_argument, NULL, 'M'},
 		{"stack-size", required_argument, NULL, 'S'},
+		{"timeout", required_argument, NULL, 't'},
+		{"host", required_argument, NULL, 'H'},
+		{"repeat", required_argument, NULL, 'r'},
+		{"concurrent", required_argument, NULL, 'c'},
+		{"stats", no_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -103,6 +149,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'd': o->dirs = push(o->dirs, &o->ndirs, optarg); break;
 		case 'M': o->region.heap_max = parse_size("--max-memory", optarg, 0, 4ull << 30); break;
 		case 'S': o->region.stack_size = parse_size("--stack-size", optarg, 4096, 1ull << 30); break;
+		case 't': o->life.timeout_ns = parse_duration(optarg); break;
+		case 'H': o->hosts = push(o->hosts, &o->nhosts, optarg); break;
+		case 'r': o->life.repeat = parse_count("--repeat", optarg, 1000000000L); break;
+		case 'c': o->life.concurrent = parse_count("--concurrent", optarg, 1000000L); break;
+		case 'T': o->life.stats = 1; break;
 		default: usage(stderr, 2);
 		}
 	}
@@ -114,19 +165,54 @@ parse_opts(int argc, char **argv, struct opts *o)
 _Noreturn void
 report_trap(struct wa_instance *I, int code)
 {
+	if (code == WA_TRAP_EXIT) {
+		fflush(stdout);
+		exit(wa_trap_info(I)->exit_code);
+	}
+	print_trap(I, code);
+	exit(TRAP_STATUS);
+}
+
+void
+print_trap(struct wa_instance *I, int code)
+{
 	const struct wa_trap_info *t = wa_trap_info(I);
 	char name[512];
 
 	fflush(stdout);
-	if (code == WA_TRAP_EXIT)
-		exit(t->exit_code);
 	if (t->func >= 0)
 		fprintf(stderr, "%s: trap: %s in %s\n", argv0, wa_trap_name((uint32_t)code),
 		        wa_module_func_name(t->module ? t->module : wa_instance_module(I), (uint32_t)t->func, name,
 		                            sizeof name));
 	else
 		fprintf(stderr, "%s: trap: %s\n", argv0, wa_trap_name((uint32_t)code));
-	exit(TRAP_STATUS);
+}
+
+/* --host LIB.so: the library registers host functions through the API
+ * in its function wasm_run_host(struct wa_host *), which returns 0 or
+ * -1 (with a message of its own). */
+static void
+add_hosts(struct wa_host *h, char **libs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		void *dl = dlopen(libs[i], RTLD_NOW | RTLD_LOCAL);
+		int (*init)(struct wa_host *);
+		if (!dl) {
+			fprintf(stderr, "%s: --host %s: %s\n", argv0, libs[i], dlerror());
+			exit(1);
+		}
+		*(void **)&init = dlsym(dl, "wasm_run_host");
+		if (!init) {
+			fprintf(stderr, "%s: --host %s: no function wasm_run_host\n", argv0, libs[i]);
+			exit(1);
+		}
+		if (init(h)) {
+			fprintf(stderr, "%s: --host %s: wasm_run_host failed\n", argv0, libs[i]);
+			exit(1);
+		}
+	}
 }
 
 static _Noreturn void
@@ -176,8 +262,18 @@ main(int argc, char **argv)
 		fail(so, r ? "out of memory" : err);
 	w = (struct wa_wasi_config){argc - i, argv + i, o.nenv, o.env, o.ndirs, o.dirs};
 	wa_wasi_add(h, &w);
+	add_hosts(h, o.hosts, o.nhosts);
+	if (o.life.repeat || o.life.concurrent || o.life.stats) {
+		o.life.so = so, o.life.invoke = o.invoke, o.life.argc = argc - i, o.life.argv = argv + i;
+		wa_region_free(r);
+		code = lifecycle(m, h, &o.region, &o.life);
+		close_stdout();
+		return code;
+	}
 	if (!(I = wa_instantiate(r, m, h, NULL, err, sizeof err)))
 		fail(so, err);
+	if (o.life.timeout_ns && wa_instance_set_deadline(I, o.life.timeout_ns))
+		fail(so, "cannot start the watchdog thread for --timeout");
 	if (o.invoke) {
 		initialize(I);
 		code = invoke(I, so, o.invoke, argc - i - 1, argv + i + 1);

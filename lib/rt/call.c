@@ -30,7 +30,7 @@ wa_call(struct wa_instance *I, uint32_t func, wa_val *args)
 	struct frame fr;
 	uint32_t code;
 
-	if (func >= I->mod->nfuncs)
+	if (func >= I->mod->nfuncs || I->yielded)
 		return -1;
 	fr.f = I->ctx.funcs[func];
 	fr.args = args ? args : none;

@@ -69,6 +69,54 @@ alloc_all(struct wa_instance *I, char *err, size_t errlen)
 }
 
 /* The defined memory, if any (an imported one is bound by link.c). */
+/*
+ * Make the initial memory [0, size) of the slot's heap read-write and
+ * as the module starts it, everything past it inaccessible.  What the
+ * slot holds from its last instance (struct slotmem) decides how: the
+ * same image, or zeros of the same size, need no system call at all.
+ */
+static int
+map_heap(struct wa_instance *I, char *err, size_t errlen)
+{
+	struct slotmem *sm = &I->region->mem[I->slot];
+	const struct heapimg *img = module_heap_image(I->mod);
+	uint64_t size = I->mem.m.size;
+
+	if (img) {
+		if (sm->img != img->id) {
+			if (os_map_file(I->heap, size, img->fd))
+				goto fail;
+			if (sm->rw > size && os_map_none(I->heap + size, sm->rw - size))
+				goto fail;
+			sm->img = img->id;
+			sm->rw = size;
+		}
+		I->img = img;
+		return 0;
+	}
+	if (sm->img) {
+		/* another module's image: back to a bare reservation */
+		if (os_map_none(I->heap, sm->rw))
+			goto fail;
+		sm->img = 0;
+		sm->rw = 0;
+	}
+	if (size > sm->rw && os_protect_rw(I->heap + sm->rw, size - sm->rw))
+		goto fail;
+	if (size < sm->rw && os_protect_none(I->heap + size, sm->rw - size))
+		goto fail;
+	sm->rw = size;
+	return 0;
+fail:
+	/* the slot's state is unknown now: make it a bare reservation */
+	os_map_none(I->heap, sm->rw > size ? sm->rw : size);
+	sm->img = 0;
+	sm->rw = 0;
+	rt_err(err, errlen, "cannot map %llu bytes of memory", (unsigned long long)size);
+	I->mem.m.size = 0;
+	return -1;
+}
+
 static int
 init_memory(struct wa_instance *I, char *err, size_t errlen)
 {
@@ -92,11 +140,9 @@ init_memory(struct wa_instance *I, char *err, size_t errlen)
 		return -1;
 	}
 	M->m.size = c->mems[0].min * PAGE;
-	if (os_protect_rw(I->heap, M->m.size)) {
-		rt_err(err, errlen, "cannot map %llu bytes of memory", (unsigned long long)M->m.size);
-		M->m.size = 0;
+	if (map_heap(I, err, errlen))
 		return -1;
-	}
+	I->heap_init = M->m.size;
 	I->ctx.mem0 = &M->m;
 	I->ctx.mem0_base = I->heap;
 	return 0;
@@ -182,7 +228,8 @@ init_segments(struct wa_instance *I, char *err, size_t errlen)
 		off = (uint32_t)eval(I, &d->offset).i32;
 		if ((uint64_t)off + d->len > mem->size)
 			return rt_err(err, errlen, "uninstantiable: trap: %s", wa_trap_name(WA_TRAP_MEM_OOB)), -1;
-		memcpy(I->ctx.mem0_base + off, d->bytes, d->len);
+		if (!I->img)      /* an image holds the segments already */
+			memcpy(I->ctx.mem0_base + off, d->bytes, d->len);
 	}
 	return 0;
 }
@@ -229,18 +276,41 @@ setup(struct wa_instance *I, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Bring the heap back to what the slot's next instance of this module
+ * starts from: the image, or zeros, in [0, initial size), and nothing
+ * accessible after it.  Only what the guest touched costs anything.
+ */
+static void
+clean_heap(struct wa_instance *I)
+{
+	struct slotmem *sm = &I->region->mem[I->slot];
+	uint64_t init = I->heap_init, size = I->mem.m.size;
+
+	if (size > init) {
+		/* memory.grow: the part past the initial size goes */
+		os_drop(I->heap + init, size - init);
+		os_protect_none(I->heap + init, size - init);
+		size = init;
+	}
+	if (I->img)
+		os_drop(I->heap, size);  /* the private copies go, the image shows */
+	else
+		os_zero_dirty(I->heap, size);
+	sm->rw = size;
+}
+
 /* Undo setup: zero what the guest and we dirtied, keep the slot. */
 static void
 teardown(struct wa_instance *I)
 {
 	uint32_t i;
 
+	deadline_cancel(I);
 	for (i = 0; I->tabrecs && i < I->mod->c->ntables; i++)
 		free(I->tabrecs[i].t.elems);
-	if (I->mem.m.size) {
-		os_zero(I->heap, I->mem.m.size);
-		os_protect_none(I->heap, I->mem.m.size);
-	}
+	if (I->mem.m.size || I->heap_init)
+		clean_heap(I);
 	memset(I->bump_lo, 0, (size_t)(I->bump - I->bump_lo));
 }
 
@@ -308,9 +378,8 @@ wa_instance_free(struct wa_instance *I)
 	r = I->region, slot = I->slot;
 	link_leave(I);
 	teardown(I);
-	/* the stack's pages go back to the kernel; the next guest cannot
-	 * read them anyway (guest code addresses only its heap) */
-	os_zero(I->stack_lo, (size_t)(I->stack_hi - I->stack_lo));
+	/* the stack is left as it is: guest code addresses only its heap,
+	 * so the next instance cannot read what this one left there */
 	memset(I, 0, sizeof *I);
 	region_give(r, slot);
 }

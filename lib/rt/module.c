@@ -517,6 +517,8 @@ wa_module_load(const char *path, char *err, size_t errlen)
 	struct v V = {.m = m, .err = err, .errlen = errlen};
 	char *p;
 
+	if (m)
+		pthread_mutex_init(&m->img_lock, NULL);
 	if (!m || !(m->path = malloc(strlen(path) + 3))) {
 		rt_err(err, errlen, "out of memory");
 		free(m);
@@ -549,6 +551,8 @@ wa_module_free(struct wa_module *m)
 {
 	if (!m)
 		return;
+	module_heap_image_free(m);
+	pthread_mutex_destroy(&m->img_lock);
 	if (m->dl)
 		dlclose(m->dl);
 	free(m->typeids);

@@ -77,7 +77,8 @@ wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen)
 	r->slot_size = r->stack_off + r->cfg.stack_size + r->stack_margin;
 	r->size = r->slot_size * r->cfg.slots;
 	r->busy = calloc(r->cfg.slots, 1);
-	if (!r->busy || !(r->base = os_reserve(r->size))) {
+	r->mem = calloc(r->cfg.slots, sizeof *r->mem);
+	if (!r->busy || !r->mem || !(r->base = os_reserve(r->size))) {
 		rt_err(err, errlen, "cannot reserve %llu bytes of address space", (unsigned long long)r->size);
 		goto fail;
 	}
@@ -103,6 +104,7 @@ wa_region_free(struct wa_region *r)
 		return;
 	os_release(r->base, r->size);
 	free(r->busy);
+	free(r->mem);
 	free(r);
 }
 

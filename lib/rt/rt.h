@@ -19,6 +19,10 @@ void os_release(void *p, size_t size);
 int os_protect_rw(void *p, size_t size);
 int os_protect_none(void *p, size_t size);
 void os_zero(void *p, size_t size);            /* memset or madvise */
+void os_zero_dirty(void *p, size_t size);      /* only the pages in use */
+void os_drop(void *p, size_t size);            /* madvise(MADV_DONTNEED) */
+int os_map_file(void *p, size_t size, int fd); /* private RW, fixed */
+int os_map_none(void *p, size_t size);         /* back to a bare reservation */
 uint64_t os_round_page(uint64_t n);
 
 /* ---- err.c ---- */
@@ -54,7 +58,20 @@ struct wa_module {
 	struct codeent *bycode;      /* defined functions sorted by code */
 	uint32_t nbycode;
 	uintptr_t text_lo, text_hi;  /* executable span of the object */
+	pthread_mutex_t img_lock;
+	int img_done;
+	struct heapimg *img;         /* heapimg.c; NULL: copy the segments */
 };
+
+/* ---- heapimg.c ---- */
+struct heapimg {
+	int fd;                      /* memfd: the initial memory */
+	uint64_t size;               /* bytes: the initial pages */
+	uint64_t id;                 /* unique in the process */
+};
+
+const struct heapimg *module_heap_image(struct wa_module *);
+void module_heap_image_free(struct wa_module *);
 
 int module_pc_in_code(const struct wa_module *, uintptr_t pc);
 int64_t module_func_at(const struct wa_module *, uintptr_t pc);
@@ -160,6 +177,16 @@ struct wa_region {
 	size_t stack_margin;
 	pthread_mutex_t lock;
 	uint8_t *busy;               /* per slot */
+	struct slotmem *mem;         /* per slot */
+};
+
+/* What a slot's heap holds between instances, so that the next
+ * instance of the same module needs no system call: the bytes at its
+ * start that are read-write (all zero, or the image), and the image
+ * mapped there (0: none, anonymous memory). */
+struct slotmem {
+	uint64_t rw;
+	uint64_t img;
 };
 
 /* A free slot's index, marked busy; -1 if none. */
@@ -177,6 +204,8 @@ struct wa_instance {
 	void *userdata;
 	uint8_t *heap;
 	uint64_t heap_reserve, heap_guard;
+	uint64_t heap_init;          /* bytes accessible after instantiation */
+	const struct heapimg *img;   /* the heap is this image, mapped */
 	uint8_t *stack_lo, *stack_hi, *sguard_lo;
 	uintptr_t own_limit;         /* stack_limit for the own stack */
 	struct rt_memory mem;        /* the defined memory */
@@ -188,6 +217,9 @@ struct wa_instance {
 	uint8_t *bump, *bump_lo, *bump_hi; /* context area allocator */
 	void *host_sp;               /* where a trap goes back to */
 	uint32_t depth;              /* nested wa_call */
+	void *guest_sp;              /* yield.c: the suspended call */
+	int yielded;
+	uint64_t yield_value, resume_value;
 	struct wa_trap_info trap;
 	uint32_t wasi_closed;        /* bit per stdio fd */
 	int linked;                  /* in host->group */
@@ -200,6 +232,9 @@ inst_of(struct wa_vmctx *ctx)
 {
 	return ctx->instance;
 }
+
+/* ---- deadline.c ---- */
+void deadline_cancel(struct wa_instance *);    /* on free and reset */
 
 /* ---- trap.c and switch.S ---- */
 extern const struct wa_rtfns rt_fns;
@@ -214,6 +249,9 @@ _Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
  * context in *save.  Returns 0, or the code given to wa_leave. */
 uint32_t wa_enter(void **save, void *sp, void (*fn)(void *), void *arg);
 _Noreturn void wa_leave(void *saved, uint32_t code);
+/* Save this context in *save and continue the one saved at `to`, which
+ * returns code; returns when something switches back here. */
+uint32_t wa_swap(void **save, void *to, uint32_t code);
 
 /* ---- memory.c, table.c: runtime entry points ---- */
 int32_t rt_memory_grow(struct wa_vmctx *, uint32_t mem, uint32_t delta);

@@ -12,6 +12,12 @@
  * void wa_leave(void *saved, uint32_t code)
  *	Also the landing routine of the signal handler, which points the
  *	interrupted context's rip here with rdi and rsi set.
+ *
+ * uint32_t wa_swap(void **save, void *to, uint32_t code)
+ *	Push the callee-saved registers, store the stack pointer in *save,
+ *	and wa_leave(to, code): the context saved at `to` (by wa_enter or
+ *	wa_swap) returns code.  A yield from the guest stack and the resume
+ *	that comes back to it later are both this.
  */
 	.text
 	.globl	wa_enter
@@ -57,5 +63,24 @@ wa_leave:
 	popq	%rbp
 	retq
 	.size	wa_enter, .-wa_enter
+
+	.globl	wa_swap
+	.hidden	wa_swap
+	.type	wa_swap, @function
+wa_swap:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$8, %rsp
+	fnstcw	(%rsp)
+	stmxcsr	4(%rsp)
+	movq	%rsp, (%rdi)
+	movq	%rsi, %rdi
+	movl	%edx, %esi
+	jmp	wa_leave
+	.size	wa_swap, .-wa_swap
 
 	.section .note.GNU-stack,"",@progbits

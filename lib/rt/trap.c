@@ -41,7 +41,7 @@ static const char *const names[WA_NTRAPS] = {
 const char *
 wa_trap_name(uint32_t code)
 {
-	return code < WA_NTRAPS ? names[code] : "unknown trap";
+	return code < WA_NTRAPS ? names[code] : code == WA_YIELDED ? "yielded" : "unknown trap";
 }
 
 static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};

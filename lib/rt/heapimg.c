@@ -1,0 +1,105 @@
+/*
+ * Heap images.  A module whose data segments put much into its initial
+ * memory gets, once, a memory file (memfd) holding that initial memory;
+ * zero pages stay holes in it.  Instantiation then maps the file
+ * privately over the heap, one system call whatever the size, and the
+ * guest's writes go to copy-on-write pages of its own; a reset drops
+ * those and the image shows through again.  A module with little data
+ * (hello has about 1 KiB) is cheaper to instantiate by copying its
+ * segments, so it gets no image.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+#define PAGE (64u << 10)
+
+/* Below this many bytes of active data, copying beats mapping. */
+#define IMAGE_MIN (64u << 10)
+
+static atomic_uint_fast64_t next_id = 1;
+
+/* The image, or NULL when the module should copy its segments (little
+ * data, no memory of its own, offsets that are not constants, segments
+ * out of bounds: those fail instantiation on the copying path). */
+static struct heapimg *
+build(const struct wa_module *m)
+{
+	const struct wa_contract *c = m->c;
+	struct heapimg *img;
+	uint64_t size, total = 0;
+	uint32_t i;
+	int fd;
+
+	if (c->nmems_imported || c->nmems != 1)
+		return NULL;
+	size = c->mems[0].min * PAGE;
+	for (i = 0; i < c->ndata; i++) {
+		const struct wa_c_data *d = &c->data[i];
+		if (d->mode != 0)
+			continue;
+		if (d->offset.op != 0x41 || (uint64_t)(uint32_t)d->offset.value.i32 + d->len > size)
+			return NULL;
+		total += d->len;
+	}
+	if (total < IMAGE_MIN)
+		return NULL;
+	if ((fd = memfd_create("wasm-heap", MFD_CLOEXEC)) < 0)
+		return NULL;
+	if (ftruncate(fd, (off_t)size))
+		goto fail;
+	for (i = 0; i < c->ndata; i++) {
+		const struct wa_c_data *d = &c->data[i];
+		const uint8_t *p = d->bytes, *end = d->bytes + d->len;
+		off_t off = (uint32_t)d->offset.value.i32;
+		if (d->mode != 0)
+			continue;
+		/* written in order (a later segment overwrites an earlier one);
+		 * whole zero pages of a segment are left as they are only if no
+		 * earlier segment wrote there, so write everything */
+		while (p < end) {
+			ssize_t n = pwrite(fd, p, (size_t)(end - p), off);
+			if (n <= 0)
+				goto fail;
+			p += n, off += n;
+		}
+	}
+	if (!(img = calloc(1, sizeof *img)))
+		goto fail;
+	img->fd = fd;
+	img->size = size;
+	img->id = atomic_fetch_add(&next_id, 1);
+	return img;
+fail:
+	close(fd);
+	return NULL;
+}
+
+const struct heapimg *
+module_heap_image(struct wa_module *m)
+{
+	pthread_mutex_lock(&m->img_lock);
+	if (!m->img_done) {
+		m->img = build(m);
+		m->img_done = 1;
+	}
+	pthread_mutex_unlock(&m->img_lock);
+	return m->img;
+}
+
+void
+module_heap_image_free(struct wa_module *m)
+{
+	if (m->img) {
+		close(m->img->fd);
+		free(m->img);
+		m->img = NULL;
+	}
+}

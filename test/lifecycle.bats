@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# The per-request life cycle: many live instances, isolation between
+# requests, wasm-run's --repeat, --concurrent, --stats, --timeout, --host.
+
+setup_file() {
+	export PATH="${WA_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
+	top=$BATS_TEST_DIRNAME/..
+	export X=$BATS_FILE_TMPDIR
+	rt=$top/build/libwasmrt.a
+	[ -f "$rt" ] || skip "build/libwasmrt.a is not built"
+	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/many.c" "$rt" \
+		-ldl -lpthread -lm -o "$X/many"
+	cc -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/now-host.c" \
+		-o "$X/now-host.so"
+	for w in state uses-host spin count; do
+		wat2wasm "$top/test/lifecycle/$w.wat" -o "$X/$w.wasm"
+		wasm-aot "$X/$w.wasm" -o "$X/$w.so"
+	done
+}
+
+setup() {
+	[ -x "$X/many" ] || skip "the test programs were not built"
+}
+
+@test "20,000 live instances, each with its own state; one in ten traps; resets leave nothing" {
+	echo "vm.max_map_count: $(cat /proc/sys/vm/max_map_count)"
+	run "$X/many" "$X/state.so" 20000
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "20000 live instances, 0 with wrong state" ]
+	[ "${lines[1]}" = "20000 requests: 2000 trapped as they should, 18000 completed correctly" ]
+	[ "${lines[2]}" = "20000 resets, 0 left bytes of the last request" ]
+}
+
+@test "--repeat: every run in a fresh instance sees none of the last run's memory" {
+	run wasm-run --repeat 300 "$X/count.so"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 300 ]
+	[ -z "$(printf '%s\n' "${lines[@]}" | grep -v '^1$')" ]
+}
+
+@test "--concurrent with --repeat: batches of live instances, all runs made" {
+	run wasm-run --repeat 250 --concurrent 100 "$X/count.so"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 250 ]
+	[ -z "$(printf '%s\n' "${lines[@]}" | grep -v '^1$')" ]
+}
+
+@test "--stats prints each phase's median and 99th percentile and the memory per instance" {
+	wasm-run --repeat 200 --concurrent 10 --stats "$X/count.so" > "$X/out" 2> "$X/err"
+	cat "$X/err"
+	[ "$(wc -l < "$X/out")" -eq 200 ]
+	grep -q '^wasm-run: 200 runs, 10 instances at once$' "$X/err"
+	grep -Eq '^instantiate +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+$' "$X/err"
+	grep -Eq '^run +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+$' "$X/err"
+	grep -Eq '^reset +[0-9]+\.[0-9]+ +[0-9]+\.[0-9]+$' "$X/err"
+	grep -Eq '^resident memory per live instance: [0-9.]+ KiB idle' "$X/err"
+}
+
+@test "--timeout ends a runaway loop with the trap \"interrupted\"" {
+	run wasm-run --timeout 200ms "$X/spin.so"
+	[ "$status" -eq 134 ]
+	[ "$output" = "wasm-run: trap: interrupted in wasm_func_0" ]
+}
+
+@test "--timeout with --repeat: every run is interrupted, each alone" {
+	run wasm-run --timeout 20ms --repeat 3 "$X/spin.so"
+	[ "$status" -eq 134 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ -z "$(printf '%s\n' "${lines[@]}" | grep -v 'trap: interrupted')" ]
+}
+
+@test "--timeout leaves a run that finishes in time alone" {
+	run wasm-run --timeout 10s "$X/count.so"
+	[ "$status" -eq 0 ]
+	[ "$output" = "1" ]
+}
+
+@test "--host: a library registers the host functions a module imports" {
+	run wasm-run --host "$X/now-host.so" --invoke twice_now "$X/uses-host.so"
+	[ "$status" -eq 0 ]
+	[ "$output" = "42" ]
+	run wasm-run --host "$X/now-host.so" --invoke add3 "$X/uses-host.so" 39
+	[ "$status" -eq 0 ]
+	[ "$output" = "42" ]
+}
+
+@test "without its --host library the module does not link" {
+	run wasm-run --invoke twice_now "$X/uses-host.so"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"env.now"* ]]
+}
+
+@test "bad life-cycle options are usage errors" {
+	run wasm-run --repeat 0 "$X/count.so"
+	[ "$status" -eq 2 ]
+	run wasm-run --timeout soon "$X/count.so"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--timeout soon: expected a duration"* ]]
+	run wasm-run --host "$X/nothing.so" "$X/count.so"
+	[ "$status" -eq 1 ]
+}

@@ -1,0 +1,125 @@
+/*
+ * many: N live instances in one process, each holding distinct state,
+ * all verified; then a request on each with one in ten trapping, every
+ * other one completing correctly; then a reset after a request must
+ * leave no byte of that request's memory for the next.
+ * usage: many STATE.so N        prints one line per check; exit 0 if all pass
+ * Slots come from regions of 2048 (a guard-mode slot reserves 6 GiB of
+ * address space: no single hole of the address space holds 20,000).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasmrt.h"
+
+#define PER_REGION 2048
+
+static char err[512];
+
+static uint32_t
+export(struct wa_module *m, const char *name)
+{
+	uint32_t f;
+
+	if (wa_module_export_func(m, name, &f)) {
+		fprintf(stderr, "many: no export %s\n", name);
+		exit(1);
+	}
+	return f;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct wa_module *m;
+	struct wa_host *h = wa_host_new();
+	struct wa_region **rs;
+	struct wa_instance **is;
+	long n, nr, i, bad = 0, traps = 0, ok = 0;
+	uint32_t set, get, req, sum;
+	wa_val a[1];
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: many STATE.so N\n");
+		return 2;
+	}
+	n = atol(argv[2]);
+	nr = (n + PER_REGION - 1) / PER_REGION;
+	rs = calloc((size_t)nr, sizeof *rs);
+	is = calloc((size_t)n, sizeof *is);
+	if (!(m = wa_module_load(argv[1], err, sizeof err))) {
+		fprintf(stderr, "many: %s\n", err);
+		return 1;
+	}
+	set = export(m, "set"), get = export(m, "get"), req = export(m, "request"), sum = export(m, "sum");
+	for (i = 0; i < nr; i++) {
+		struct wa_region_config c = {.slots = (uint32_t)(n - i * PER_REGION < PER_REGION ? n - i * PER_REGION
+		                                                                                 : PER_REGION)};
+		if (!(rs[i] = wa_region_new(&c, err, sizeof err))) {
+			fprintf(stderr, "many: region %ld: %s\n", i, err);
+			return 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (!(is[i] = wa_instantiate(rs[i / PER_REGION], m, h, NULL, err, sizeof err))) {
+			fprintf(stderr, "many: instance %ld: %s\n", i, err);
+			return 1;
+		}
+		memset(a, 0, sizeof a);
+		a[0].i32 = (int32_t)i;
+		if (wa_call(is[i], set, a))
+			bad++;
+	}
+	for (i = 0; i < n; i++) {
+		memset(a, 0, sizeof a);
+		if (wa_call(is[i], get, a) || a[0].i32 != (int32_t)i)
+			bad++;
+	}
+	printf("%ld live instances, %ld with wrong state\n", n, bad);
+	/* one in ten traps; each trap ends that call alone */
+	for (i = 0; i < n; i++) {
+		int code;
+		memset(a, 0, sizeof a);
+		code = wa_call(is[i], req, a);
+		if (i % 10 == 0 && code == WA_TRAP_UNREACHABLE)
+			traps++;
+		else if (i % 10 && !code && a[0].i32 == (int32_t)(2 * i))
+			ok++;
+	}
+	/* and the trapped ones are still usable */
+	for (i = 0; i < n; i += 10) {
+		memset(a, 0, sizeof a);
+		if (wa_call(is[i], get, a) || a[0].i32 != (int32_t)i)
+			traps--;
+	}
+	printf("%ld requests: %ld trapped as they should, %ld completed correctly\n", n, traps, ok);
+	/* reset: no byte of the last request's memory is left */
+	{
+		long dirty = 0;
+		for (i = 0; i < n; i++) {
+			uint64_t size, k;
+			uint8_t *mem;
+			if (wa_instance_reset(is[i], err, sizeof err)) {
+				fprintf(stderr, "many: reset %ld: %s\n", i, err);
+				return 1;
+			}
+			mem = wa_instance_memory(is[i], &size);
+			for (k = 0; k < size && !mem[k]; k++)
+				;
+			memset(a, 0, sizeof a);
+			if (k < size || wa_call(is[i], sum, a) || a[0].i32 != 0)
+				dirty++;
+		}
+		printf("%ld resets, %ld left bytes of the last request\n", n, dirty);
+		bad += dirty;
+	}
+	for (i = 0; i < n; i++)
+		wa_instance_free(is[i]);
+	for (i = 0; i < nr; i++)
+		wa_region_free(rs[i]);
+	wa_module_free(m);
+	wa_host_free(h);
+	return bad || traps != (n + 9) / 10 || ok != n - (n + 9) / 10;
+}
