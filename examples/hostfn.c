@@ -1,8 +1,8 @@
 /*
  * hostfn: host functions.  The guest (hostfn.wat) imports env.now, a
  * native function called directly by guest code, and env.log, a
- * generic one that reads a string out of guest memory, checking the
- * guest's pointer and length against the memory's size first.
+ * generic one that reads a string out of guest memory through
+ * wa_memory_ptr, which checks the guest's pointer and length.
  *
  *	./hostfn hostfn.so
  */
@@ -27,12 +27,11 @@ static void
 log_string(struct wa_instance *inst, void *data, wa_val *args)
 {
 	uint32_t ptr = (uint32_t)args[0].i32, len = (uint32_t)args[1].i32;
-	uint64_t size;
-	const uint8_t *mem = wa_instance_memory(inst, &size);
+	const char *s = wa_memory_ptr(inst, ptr, len);
 
-	if (!mem || (uint64_t)ptr + len > size)
+	if (!s)
 		wa_trap(inst, WA_TRAP_MEM_OOB);
-	printf("%s%.*s\n", (const char *)data, (int)len, (const char *)mem + ptr);
+	printf("%s%.*s\n", (const char *)data, (int)len, s);
 }
 
 int

@@ -166,6 +166,15 @@ void *wa_instance_data(const struct wa_instance *);
 void wa_instance_set_data(struct wa_instance *, void *);
 struct wa_module *wa_instance_module(const struct wa_instance *);
 uint8_t *wa_instance_memory(const struct wa_instance *, uint64_t *size);
+/*
+ * Bounds-checked access to memory 0 for host functions: the pointer to
+ * [addr, addr+len), or NULL if that is not all inside the memory; read
+ * or write len bytes there, 0, or -1 (nothing copied) if out of bounds.
+ * A pointer stays valid while the instance lives: memory grows in place.
+ */
+void *wa_memory_ptr(struct wa_instance *, uint32_t addr, uint64_t len);
+int wa_memory_read(struct wa_instance *, uint32_t addr, void *buf, uint64_t len);
+int wa_memory_write(struct wa_instance *, uint32_t addr, const void *buf, uint64_t len);
 /* Ask a running instance to stop (any thread): trap "interrupted". */
 void wa_instance_interrupt(struct wa_instance *);
 /* Export NAME (len bytes) of an instance: its kind (WA_EXTERN_*) and

@@ -10,6 +10,8 @@ setup_file() {
 	[ -f "$rt" ] || skip "build/libwasmrt.a is not built"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/many.c" "$rt" \
 		-ldl -lpthread -lm -o "$X/many"
+	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/threads.c" "$rt" \
+		-ldl -lpthread -lm -o "$X/threads"
 	cc -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/now-host.c" \
 		-o "$X/now-host.so"
 	for w in state uses-host spin count; do
@@ -30,6 +32,12 @@ setup() {
 	[ "${lines[0]}" = "20000 live instances, 0 with wrong state" ]
 	[ "${lines[1]}" = "20000 requests: 2000 trapped as they should, 18000 completed correctly" ]
 	[ "${lines[2]}" = "20000 resets, 0 left bytes of the last request" ]
+}
+
+@test "four threads create, run and free instances at once in one region" {
+	run "$X/threads" "$X/state.so" 4 5000
+	[ "$status" -eq 0 ]
+	[ "$output" = "4 threads, 20000 life cycles, 2000 trapped as they should, 0 wrong" ]
 }
 
 @test "--repeat: every run in a fresh instance sees none of the last run's memory" {

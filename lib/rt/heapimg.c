@@ -82,13 +82,16 @@ fail:
 	return NULL;
 }
 
+/* Built by the first instantiation; after that, read without a lock. */
 const struct heapimg *
 module_heap_image(struct wa_module *m)
 {
+	if (__atomic_load_n(&m->img_done, __ATOMIC_ACQUIRE))
+		return m->img;
 	pthread_mutex_lock(&m->img_lock);
 	if (!m->img_done) {
 		m->img = build(m);
-		m->img_done = 1;
+		__atomic_store_n(&m->img_done, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&m->img_lock);
 	return m->img;

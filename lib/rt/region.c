@@ -89,7 +89,6 @@ wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen)
 			goto fail;
 		}
 	}
-	pthread_mutex_init(&r->lock, NULL);
 	trap_init();
 	return r;
 fail:
@@ -114,30 +113,32 @@ region_slot(const struct wa_region *r, uint32_t slot)
 	return r->base + (size_t)slot * r->slot_size;
 }
 
+/*
+ * Slots are taken and given back without a lock: a compare-and-swap on
+ * the slot's busy byte, the search starting where the last one ended,
+ * so that threads instantiating at once do not wait for each other.
+ */
 int
 region_take(struct wa_region *r)
 {
-	uint32_t i;
-	int got = -1;
+	uint32_t n = r->cfg.slots, start = __atomic_load_n(&r->hint, __ATOMIC_RELAXED) % n, k;
 
-	pthread_mutex_lock(&r->lock);
-	for (i = 0; i < r->cfg.slots; i++) {
-		if (!r->busy[i]) {
-			r->busy[i] = 1;
-			got = (int)i;
-			break;
+	for (k = 0; k < n; k++) {
+		uint32_t i = start + k < n ? start + k : start + k - n;
+		uint8_t free_ = 0;
+		if (!__atomic_load_n(&r->busy[i], __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&r->busy[i], &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&r->hint, i + 1, __ATOMIC_RELAXED);
+			return (int)i;
 		}
 	}
-	pthread_mutex_unlock(&r->lock);
-	return got;
+	return -1;
 }
 
 void
 region_give(struct wa_region *r, uint32_t slot)
 {
-	pthread_mutex_lock(&r->lock);
-	r->busy[slot] = 0;
-	pthread_mutex_unlock(&r->lock);
+	__atomic_store_n(&r->busy[slot], 0, __ATOMIC_RELEASE);
 }
 
 uint32_t
@@ -145,9 +146,7 @@ wa_region_free_slots(struct wa_region *r)
 {
 	uint32_t i, n = 0;
 
-	pthread_mutex_lock(&r->lock);
 	for (i = 0; i < r->cfg.slots; i++)
-		n += !r->busy[i];
-	pthread_mutex_unlock(&r->lock);
+		n += !__atomic_load_n(&r->busy[i], __ATOMIC_RELAXED);
 	return n;
 }

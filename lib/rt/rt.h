@@ -175,8 +175,8 @@ struct wa_region {
 	size_t heap_off, sguard_off, stack_off; /* within a slot */
 	size_t sguard_size;
 	size_t stack_margin;
-	pthread_mutex_t lock;
-	uint8_t *busy;               /* per slot */
+	uint32_t hint;               /* where region_take looks first */
+	uint8_t *busy;               /* per slot, taken by compare-and-swap */
 	struct slotmem *mem;         /* per slot */
 };
 

@@ -1,0 +1,42 @@
+/*
+ * Bounds-checked access to an instance's memory for host functions: a
+ * guest hands the host addresses and lengths, and nothing the guest
+ * says may make the host touch memory outside the guest's.
+ */
+#include <string.h>
+
+#include "rt.h"
+
+void *
+wa_memory_ptr(struct wa_instance *I, uint32_t addr, uint64_t len)
+{
+	const struct wa_memory *m = I->ctx.mem0;
+
+	if (!m || (uint64_t)addr + len > m->size)
+		return NULL;
+	return I->ctx.mem0_base + addr;
+}
+
+int
+wa_memory_read(struct wa_instance *I, uint32_t addr, void *buf, uint64_t len)
+{
+	const void *p = wa_memory_ptr(I, addr, len);
+
+	if (!p)
+		return -1;
+	if (len)
+		memcpy(buf, p, len);
+	return 0;
+}
+
+int
+wa_memory_write(struct wa_instance *I, uint32_t addr, const void *buf, uint64_t len)
+{
+	void *p = wa_memory_ptr(I, addr, len);
+
+	if (!p)
+		return -1;
+	if (len)
+		memcpy(p, buf, len);
+	return 0;
+}
