@@ -40,8 +40,8 @@ os_saves_avx(uint32_t ecx1)
 	return (lo & 6) == 6;
 }
 
-uint64_t
-cpu_features(void)
+static uint64_t
+probe(void)
 {
 	uint32_t a, b, c, d, c1 = 0;
 	uint64_t f = 0;
@@ -66,4 +66,20 @@ cpu_features(void)
 	if (__get_cpuid(0x80000001, &a, &b, &c, &d))
 		f |= (c & bit_LZCNT) ? WA_CPU_LZCNT : 0;
 	return f;
+}
+
+/* cpuid traps to the hypervisor in a virtual machine (tens of
+ * microseconds for these few leaves, a third of loading a module), and
+ * the answer does not change: asked once per process. */
+uint64_t
+cpu_features(void)
+{
+	static uint64_t cached;      /* the features, with bit 63 set once known */
+	uint64_t f = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+
+	if (!(f >> 63)) {
+		f = probe() | 1ull << 63;
+		__atomic_store_n(&cached, f, __ATOMIC_RELAXED);
+	}
+	return f & ~(1ull << 63);
 }
