@@ -110,8 +110,8 @@ def plot(name, title, xlabel, ylabel, series, style='linespoints'):
             f.write('\n\n')
     plots = ', '.join('"%s" index %d using 1:2 with %s title "%s"' % (data, i, style, label)
                       for i, (label, _) in enumerate(series))
-    script = ('set terminal svg size 720,420 font "sans,11"; set output "%s"; set title "%s"; '
-              'set xlabel "%s"; set ylabel "%s"; set grid; set key top left; '
+    script = ('set terminal svg size 720,480 font "sans,11"; set output "%s"; set title "%s"; '
+              'set xlabel "%s"; set ylabel "%s"; set grid; set key outside bottom center; '
               'set yrange [0:*]; %s; plot %s\n'
               % (path, title, xlabel, ylabel,
                  'set style data histogram; set style fill solid 0.6; set boxwidth 0.6'
