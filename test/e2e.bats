@@ -11,6 +11,8 @@ setup() {
 	E=$BATS_TEST_DIRNAME/e2e
 	D=$BATS_TEST_TMPDIR
 	RUSTC=/usr/bin/rustc
+	# rustc 1.63 panics on a jobserver from make whose descriptors are gone
+	unset MAKEFLAGS MFLAGS
 	WASI_CC="clang --target=wasm32-wasi --sysroot=/usr"
 	FEATURES="-msimd128 -mbulk-memory -msign-ext -mnontrapping-fptoint"
 }

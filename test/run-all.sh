@@ -8,6 +8,10 @@
 # bats files); FUZZ_SECONDS (default 100) bounds the fuzz smoke test,
 # FUZZ_SECONDS=0 leaves it out (counted as skipped).
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Not make's jobserver: its file descriptors do not reach the tests, and
+# rustc 1.63 panics ("failed to acquire jobserver token") when told of
+# one it cannot use.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 spec=${1:-$top/../shared/testsuite/core}
 cd "$top" || exit 1
 WA_BIN=$(cd "${WA_BIN:-bin}" && pwd) || exit 1
