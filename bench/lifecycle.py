@@ -195,9 +195,9 @@ def main():
         print('%-44s %10.0f' % ('(h) life cycles per second, 1 thread', c1))
         print('%-44s %10.0f' % ('(h) life cycles per second, 2 threads', c2))
         if 'lifecycle' in node:
-            print('%-44s %10.0f %10s %12.0f %9.1f' % ('    node (V8), 1 thread', 1e9 / node['lifecycle'][0],
-                                                     '', 1e9 / node['lifecycle'][0],
-                                                     (1e9 / node['lifecycle'][0]) / c1))
+            v8 = 1e9 / node['lifecycle'][0]
+            print('%-44s %10s %10s %12.0f %9s' % ('    node (V8), 1 thread (ours/V8: %.0f)' % (c1 / v8),
+                                                 '', '', v8, ''))
         print('%-44s %10.0f %10s %12s' % ('(i) resident bytes per live idle instance', r['rss_per_instance'][0],
                                           '', '%.0f' % node['rss_per_instance'][0]
                                           if 'rss_per_instance' in node else ''))
