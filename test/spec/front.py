@@ -20,9 +20,11 @@ into WORK_DIR:
 A status other than 0 or 1, or death by a signal, is a crash: a failure.
 
 A file wast2json cannot convert as a whole (wabt 1.0.32 lags the spec's
-text syntax in a few places) is converted one command at a time: the
-commands that still fail are counted as skipped, each with wabt's
-reason.  Nothing is dropped silently.
+text syntax in a few places) is converted one command at a time; a
+module that wast2json still cannot convert has no binary to parse, so
+wasm-verify checks its text (quoted modules decoded), and anything else
+that still fails is counted as skipped with wabt's reason.  Nothing is
+dropped silently.
 
 Prints one row per file, the failures with their reasons, a summary by
 kind of check, and last the line `N passed, M failed[, K skipped]`.
@@ -225,6 +227,43 @@ MODULE_COMMANDS = ("module", "assert_invalid", "assert_malformed",
                    "assert_unlinkable", "assert_uninstantiable")
 
 
+def unquote(b):
+    """The bytes of a .wast string's contents (b: its bytes)."""
+    out, i = bytearray(), 0
+    esc = {ord("n"): 10, ord("t"): 9, ord("r"): 13, ord('"'): 34, ord("'"): 39, ord("\\"): 92}
+    while i < len(b):
+        if b[i] == 92 and i + 1 < len(b):
+            c = b[i + 1]
+            if c in esc:
+                out.append(esc[c])
+                i += 2
+            elif c == ord("u"):
+                j = b.index(b"}", i)
+                out += chr(int(b[i + 3:j], 16)).encode("utf-8")
+                i = j + 1
+            else:
+                out.append(int(b[i + 1:i + 3], 16))
+                i += 3
+        else:
+            out.append(b[i])
+            i += 1
+    return bytes(out)
+
+
+def module_text(text):
+    """A (module ...) command as module text our reader takes: without
+    its $name; a quoted module's strings decoded and joined; None for a
+    binary module."""
+    m = re.match(r"\(\s*module\s+(\$[^\s()]+\s+)?(binary|quote)?", text)
+    if m.group(2) == "binary":
+        return None
+    if m.group(2) == "quote":
+        b = text[m.end():].encode("utf-8", "surrogateescape")
+        return b"(module " + b"".join(unquote(x) for x in re.findall(rb'"((?:[^"\\]|\\.)*)"', b)) + b")"
+    body = text if not m.group(1) else text.replace(m.group(1), "", 1)
+    return body.encode("utf-8", "surrogateescape")
+
+
 def convert_piecewise(wast, name, tmp):
     """Converts the module-bearing commands of WAST one at a time.  Each
     goes alone into a small .wast, padded with newlines so that wabt's
@@ -247,6 +286,15 @@ def convert_piecewise(wast, name, tmp):
         code, _, err = run(["wast2json", piece, "-o", out])
         if code != 0:
             why = head(err, 1).replace(piece, name + ".wast")
+            wat = module_text(text)
+            if kind == "module" and wat is not None:
+                # no binary to parse: wasm-verify checks the module's text
+                path = os.path.join(tmp, "%s.%d.wat" % (name, k))
+                with open(path, "wb") as f:
+                    f.write(b"\n" * (line - 1) + wat + b"\n")
+                cmds.append({"type": "module_text", "line": line, "filename": os.path.basename(path),
+                             "why": why})
+                continue
             skipped.append("%s.wast:%d: %s: %s" % (name, line, kind, why))
             continue
         with open(out) as f:
@@ -260,7 +308,8 @@ def one_file(wast):
     os.makedirs(tmp)
     res = {"name": name, "passed": 0, "failed": 0, "na": 0, "skipped": 0,
            "why": [], "notes": [], "convert": None,
-           "valid": 0, "verified": 0, "roundtrip": 0, "malformed": 0, "invalid": 0}
+           "valid": 0, "verified": 0, "roundtrip": 0, "malformed": 0, "invalid": 0,
+           "textverified": 0}
     json_path = os.path.join(tmp, name + ".json")
     code, _, err = run(["wast2json", wast, "-o", json_path])
     if code == 0:
@@ -282,6 +331,18 @@ def check(c, tmp, name, res):
         return
     path = os.path.join(tmp, fn)
     binary = c.get("module_type", "binary") == "binary"
+    if t == "module_text":
+        code, out, err = run([VERIFY, path])
+        if code == 0:
+            res["passed"] += 1
+            res["textverified"] += 1
+            res["notes"].append("text %s.wast:%s: module wast2json cannot convert (%s) "
+                                "checked by wasm-verify on its text" % (name, line, c["why"]))
+        else:
+            res["failed"] += 1
+            res["why"].append("%s.wast:%s: module (text): wasm-verify %s: %s"
+                              % (name, line, status(code), head(err)))
+        return
     if t in ("module", "assert_unlinkable", "assert_uninstantiable"):
         kind = "valid"
         why = check_valid(path, res) if binary else NA
@@ -311,7 +372,7 @@ def main():
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
         results = list(ex.map(one_file, files))
     tot = {k: 0 for k in ("passed", "failed", "na", "skipped", "valid", "verified",
-                          "roundtrip", "malformed", "invalid")}
+                          "roundtrip", "malformed", "invalid", "textverified")}
     print("%-36s %7s %7s %7s %7s" % ("file", "passed", "failed", "n/a", "skipped"))
     for r in results:
         print("%-36s %7d %7d %7d %7d" % (r["name"], r["passed"], r["failed"], r["na"], r["skipped"]))
@@ -331,6 +392,8 @@ def main():
     print("valid modules: %d passed parse|verify, %d round-tripped; "
           "binary malformed rejected: %d; binary invalid rejected: %d"
           % (tot["verified"], tot["roundtrip"], tot["malformed"], tot["invalid"]))
+    print("modules wast2json cannot convert, checked by wasm-verify on their text: %d"
+          % tot["textverified"])
     print("not applicable: %d (text-format assertions, wat2wasm limits); "
           "skipped: %d (commands wast2json cannot convert)" % (tot["na"], tot["skipped"]))
     last = "%d passed, %d failed" % (tot["passed"], tot["failed"])
