@@ -43,11 +43,12 @@ SPEC_ONLY=a,b runs only those files (names without .wast).
 import json
 import os
 import re
-import struct
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+from wast import module_name, module_text, top_level
 
 SPEC, BIN, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -79,45 +80,6 @@ def status(code):
 
 
 # ---- converting ----
-
-def top_level(src):
-    """(line, text) of each top-level parenthesised form of a .wast,
-    skipping comments and strings."""
-    i, n, depth, start, line, start_line = 0, len(src), 0, 0, 1, 1
-    while i < n:
-        c = src[i]
-        if c == "\n":
-            line += 1
-        elif src.startswith(";;", i):
-            j = src.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        elif src.startswith("(;", i):
-            nest, i = 1, i + 2
-            while i < n and nest:
-                if src.startswith("(;", i):
-                    nest, i = nest + 1, i + 2
-                elif src.startswith(";)", i):
-                    nest, i = nest - 1, i + 2
-                else:
-                    line += src[i] == "\n"
-                    i += 1
-            continue
-        elif c == '"':
-            i += 1
-            while i < n and src[i] != '"':
-                line += src[i] == "\n"
-                i += 2 if src[i] == "\\" else 1
-        elif c == "(":
-            if depth == 0:
-                start, start_line = i, line
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                yield start_line, src[start:i + 1]
-        i += 1
-
 
 def forms(text):
     """The parenthesised forms directly inside text (one form)."""
@@ -186,30 +148,6 @@ def stub(text):
         name, field, " ".join(args), " ".join(results))
 
 
-def unquote(s):
-    """The bytes of a .wast string's contents."""
-    out, i = bytearray(), 0
-    b = s.encode("utf-8", "surrogateescape")
-    esc = {ord("n"): 10, ord("t"): 9, ord("r"): 13, ord('"'): 34, ord("'"): 39, ord("\\"): 92}
-    while i < len(b):
-        if b[i] == 92 and i + 1 < len(b):
-            c = b[i + 1]
-            if c in esc:
-                out.append(esc[c])
-                i += 2
-            elif c == ord("u"):
-                j = b.index(b"}", i)
-                out += chr(int(b[i + 3:j], 16)).encode("utf-8")
-                i = j + 1
-            else:
-                out.append(int(b[i + 1:i + 3], 16))
-                i += 3
-        else:
-            out.append(b[i])
-            i += 1
-    return bytes(out)
-
-
 def convert_piecewise(wast, name, tmp, res):
     """The commands of WAST converted one at a time (each alone in a
     file, padded with newlines so that line numbers stay).  A module
@@ -239,33 +177,17 @@ def convert_piecewise(wast, name, tmp, res):
             cmds += got
             continue
         why = first_line(err).replace(piece, name + ".wast")
-        q = re.match(r"\(\s*module\s+(\$[^\s()]+\s+)?quote\b", text)
-        if kind == "module" and q:
-            # a quoted module: its strings, decoded and joined, are text
-            body = b"".join(unquote(x) for x in re.findall(r'"((?:[^"\\]|\\.)*)"', text[q.end():]))
+        body = module_text(text) if kind == "module" else None
+        if body is not None:
+            # our text reader: the module as it stands in the .wast
             wat = os.path.join(tmp, "%s.p%d.wat" % (name, k))
             with open(wat, "wb") as f:
-                f.write(b"\n" * (line - 1) + b"(module " + body + b")\n")
+                f.write(b"\n" * (line - 1) + body + b"\n")
             c = {"type": "module", "line": line, "filename": os.path.basename(wat), "ours": True}
-            if q.group(1):
-                c["name"] = q.group(1).strip()
+            if module_name(text):
+                c["name"] = module_name(text)
             cmds.append(c)
-            res["notes"].append("%s.wast:%d: quoted module read by our text reader (wast2json: %s)"
-                                % (name, line, why))
-            continue
-        if kind == "module" and not re.match(r"\(\s*module\s+(\$\S+\s+)?(binary|quote)\b", text):
-            # our text reader: the module as it stands in the .wast
-            m = re.match(r"\(\s*module\s+(\$[^\s()]+)?", text)
-            wat = os.path.join(tmp, "%s.p%d.wat" % (name, k))
-            body = text if not m.group(1) else text.replace(m.group(1), "", 1)
-            with open(wat, "w", encoding="utf-8", errors="surrogateescape") as f:
-                f.write("\n" * (line - 1) + body + "\n")
-            c = {"type": "module", "line": line, "filename": os.path.basename(wat),
-                 "ours": True}
-            if m.group(1):
-                c["name"] = m.group(1)
-            cmds.append(c)
-            res["notes"].append("%s.wast:%d: module converted by our text reader (wast2json: %s)"
+            res["notes"].append("%s.wast:%d: module read by our text reader (wast2json: %s)"
                                 % (name, line, why))
             continue
         cmds.append({"type": "unconvertible", "line": line, "kind": kind, "why": why})
