@@ -54,3 +54,22 @@ setup() {
 	[ "$status" -eq 0 ]
 	diff -u "$E/yield.out" - <<< "$output"
 }
+
+@test "make install: tools, library, headers, wasmrt.pc and man pages; an embedder builds with pkg-config" {
+	command -v pkg-config >/dev/null || skip "pkg-config is not installed"
+	top=$BATS_TEST_DIRNAME/..
+	make -s -C "$top" install PREFIX="$X/inst" > "$X/install.log" 2>&1 || { cat "$X/install.log"; false; }
+	for f in bin/wasm-aot bin/wasm-run lib/libwasmrt.a include/wasm-aot/wasmrt.h \
+		include/wasm-aot/contract.h lib/pkgconfig/wasmrt.pc share/man/man3/wasmrt.3 \
+		share/man/man1/wasm-run.1 share/man/man5/wasm-contract.5 lib/wasm-aot/libwabuiltins.a; do
+		[ -f "$X/inst/$f" ] || { echo "missing $f"; false; }
+	done
+	export PKG_CONFIG_PATH=$X/inst/lib/pkgconfig
+	cc "$top/examples/run.c" $(pkg-config --cflags --libs --static wasmrt) -o "$X/run-installed"
+	# the installed toolkit compiles on its own (wasm-link finds the
+	# installed builtins)
+	PATH="$X/inst/bin:/usr/bin:/bin" wasm-aot "$X/hello.wasm" -o "$X/hello-installed.so"
+	run "$X/run-installed" "$X/hello-installed.so" installed
+	[ "$status" -eq 0 ]
+	[ "$output" = "Hello from wasm-aot, installed!" ]
+}
