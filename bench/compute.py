@@ -127,6 +127,12 @@ def main():
         sh([os.path.join(BIN, 'wasm-aot'), wasm, '-o', so])
         peers.append(('wasm-aot (wasm-run)',
                       lambda k, n: [os.path.join(BIN, 'wasm-run'), '--invoke', 'kernel_' + k, so, str(n)]))
+        # the same without the anchors that keep unused loads (and their
+        # traps): what exact semantics cost
+        so_elide = os.path.join(d, 'kernels-elide.so')
+        sh([os.path.join(BIN, 'wasm-aot'), '--elide-dead-loads', wasm, '-o', so_elide])
+        peers.append(('wasm-aot, elide loads',
+                      lambda k, n: [os.path.join(BIN, 'wasm-run'), '--invoke', 'kernel_' + k, so_elide, str(n)]))
         # the same with clang's SIMD (wasm2c 1.0.32 cannot translate SIMD)
         wasm_simd = os.path.join(d, 'kernels-simd.wasm')
         sh(['clang', '--target=wasm32', '-O2', '-msimd128', '-mbulk-memory', '-nostdlib', '-Wl,--no-entry',

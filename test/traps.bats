@@ -54,3 +54,14 @@ run_trap() {
 @test "indirect call outside the table" { run_trap table-oob; }
 @test "stack exhaustion by deep recursion" { run_trap recursion; }
 @test "stack exhaustion by one huge frame" { AOT_OPTS=-O0 RUN_OPTS="--stack-size 256K" run_trap huge-frame; }
+
+@test "--elide-dead-loads: the unused out-of-bounds load is gone at -O2, as documented" {
+	wat2wasm "$T/load-oob.wat" -o "$BATS_TEST_TMPDIR/l.wasm"
+	wasm-aot --elide-dead-loads "$BATS_TEST_TMPDIR/l.wasm" -o "$BATS_TEST_TMPDIR/l.so"
+	run wasm-run "$BATS_TEST_TMPDIR/l.so"
+	[ "$status" -eq 0 ]
+	# while by default it traps (the test above)
+	wasm-aot "$BATS_TEST_TMPDIR/l.wasm" -o "$BATS_TEST_TMPDIR/l2.so"
+	run wasm-run "$BATS_TEST_TMPDIR/l2.so"
+	[ "$status" -eq 134 ]
+}

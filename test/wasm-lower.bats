@@ -143,3 +143,11 @@ golden() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == usage:* ]]
 }
+
+@test "--elide-dead-loads leaves the anchors out; bounds-check mode needs none" {
+	wasm-lower --elide-dead-loads -o "$BATS_TEST_TMPDIR/e.ll" "$D/control.wat"
+	wasm-lower --bounds-checks -o "$BATS_TEST_TMPDIR/b.ll" "$D/control.wat"
+	grep -q '= load i32, i32\* %[0-9]*, align 1$' "$BATS_TEST_TMPDIR/e.ll"
+	! grep -q 'asm sideeffect' "$BATS_TEST_TMPDIR/e.ll"
+	! grep -q 'asm sideeffect' "$BATS_TEST_TMPDIR/b.ll"
+}

@@ -45,7 +45,7 @@ keep_load(struct lower *L, LLVMValueRef load, uint64_t offset, unsigned size)
 	static const char *attrs[] = {"nounwind", "inaccessiblememonly", "willreturn"};
 	size_t i;
 
-	if (L->bounds_checks || offset + size > HEAP_GUARD)
+	if (L->bounds_checks || L->elide_dead_loads || offset + size > HEAP_GUARD)
 		return;
 	fnty = LLVMFunctionType(L->voidt, &ty, 1, 0);
 	asmv = LLVMGetInlineAsm(fnty, "", 0, (char *)cons, 1, 1, 0, LLVMInlineAsmDialectATT, 0);

@@ -50,6 +50,7 @@ struct lower {
 	const struct module *m;
 	const char *file;
 	int bounds_checks;
+	int elide_dead_loads;       /* no anchors on guard-mode loads */
 	LLVMContextRef C;
 	LLVMModuleRef M;
 	LLVMBuilderRef B;

@@ -13,7 +13,7 @@
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [-o FILE] [FILE]\n");
+	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [-o FILE] [FILE]\n");
 	exit(status);
 }
 
@@ -35,6 +35,8 @@ main(int argc, char **argv)
 			out = argv[++i];
 		else if (!strcmp(argv[i], "--bounds-checks"))
 			L.bounds_checks = 1;
+		else if (!strcmp(argv[i], "--elide-dead-loads"))
+			L.elide_dead_loads = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			fprintf(stderr, "wasm-lower: unknown option %s\n", argv[i]), usage(stderr, 2);
 		else if (in)
