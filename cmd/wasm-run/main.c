@@ -258,18 +258,20 @@ main(int argc, char **argv)
 	so = argv[i];
 	if (!(m = wa_module_load(so, err, sizeof err)))
 		fail(so, err);
-	if (!(r = wa_region_new(&o.region, err, sizeof err)) || !(h = wa_host_new()))
-		fail(so, r ? "out of memory" : err);
+	if (!(h = wa_host_new()))
+		fail(so, "out of memory");
 	w = (struct wa_wasi_config){argc - i, argv + i, o.nenv, o.env, o.ndirs, o.dirs};
 	wa_wasi_add(h, &w);
 	add_hosts(h, o.hosts, o.nhosts);
 	if (o.life.repeat || o.life.concurrent || o.life.stats) {
+		/* it makes regions of its own, as many slots as it needs */
 		o.life.so = so, o.life.invoke = o.invoke, o.life.argc = argc - i, o.life.argv = argv + i;
-		wa_region_free(r);
 		code = lifecycle(m, h, &o.region, &o.life);
 		close_stdout();
 		return code;
 	}
+	if (!(r = wa_region_new(&o.region, err, sizeof err)))
+		fail(so, err);
 	if (!(I = wa_instantiate(r, m, h, NULL, err, sizeof err)))
 		fail(so, err);
 	if (o.life.timeout_ns && wa_instance_set_deadline(I, o.life.timeout_ns))
