@@ -159,8 +159,8 @@ lex_peek(struct lexer *lx)
 	return lx->peeked;
 }
 
-static int
-hexval(char c)
+int
+hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -44,6 +44,7 @@ _Noreturn void lex_error(struct lexer *, uint32_t line, const char *fmt, ...)
 uint8_t *lex_string(struct lexer *, const struct token *, uint32_t *len);
 
 /* Numbers; each returns 0 if the atom is not of that form or out of range. */
+int hexval(int c);                                              /* 0..15, or -1 */
 int num_u64(const char *s, size_t len, uint64_t *out);          /* unsigned, dec or hex */
 int num_int(const char *s, size_t len, unsigned bits, uint64_t *out); /* i32/i64 literal */
 int num_f32(const char *s, size_t len, uint32_t *bits);

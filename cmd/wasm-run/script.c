@@ -24,11 +24,12 @@
 
 #include "diag.h"
 #include "run.h"
+#include "textlex.h"
 
 /* Instances per region: regions are added as modules come. */
 #define SLOTS_PER_REGION 64
 
-struct tok {
+struct word {
 	char *s;                    /* NUL-terminated copy (may hold NULs) */
 	size_t len;
 };
@@ -97,23 +98,11 @@ bare(int c)
 	       (c && strchr("_.$:/+-", c));
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Split a line into tokens; -1 and a message if malformed. */
 static int
-tokenize(const char *p, struct tok **out, size_t *n, const char **why)
+tokenize(const char *p, struct word **out, size_t *n, const char **why)
 {
-	struct tok *v = NULL;
+	struct word *v = NULL;
 	size_t k = 0;
 
 	for (;;) {
@@ -307,7 +296,7 @@ format_value(char *buf, size_t len, uint8_t t, const wa_val *v)
 /* ---- commands ---- */
 
 static struct wa_instance *
-find_inst(struct script *S, const struct tok *t)
+find_inst(struct script *S, const struct word *t)
 {
 	size_t i;
 
@@ -352,7 +341,7 @@ maybe_wasi(struct script *S, const struct wa_module *m, const char *so)
 }
 
 static void
-cmd_load(struct script *S, struct tok *t, size_t n)
+cmd_load(struct script *S, struct word *t, size_t n)
 {
 	struct wa_module *m;
 	struct wa_region *r;
@@ -379,7 +368,7 @@ cmd_load(struct script *S, struct tok *t, size_t n)
 }
 
 static void
-cmd_register(struct script *S, struct tok *t, size_t n)
+cmd_register(struct script *S, struct word *t, size_t n)
 {
 	struct wa_instance *I;
 
@@ -394,7 +383,7 @@ cmd_register(struct script *S, struct tok *t, size_t n)
 
 /* The export FIELD of ID of the kind wanted; NULL after answering. */
 static struct wa_instance *
-export(struct script *S, struct tok *t, uint32_t want, uint32_t *index)
+export(struct script *S, struct word *t, uint32_t want, uint32_t *index)
 {
 	struct wa_instance *I = find_inst(S, &t[1]);
 	uint32_t kind;
@@ -422,7 +411,7 @@ answer_values(const uint8_t *types, uint32_t n, const wa_val *v)
 }
 
 static void
-cmd_invoke(struct script *S, struct tok *t, size_t n)
+cmd_invoke(struct script *S, struct word *t, size_t n)
 {
 	const struct wa_c_functype *ft;
 	struct wa_instance *I;
@@ -462,7 +451,7 @@ cmd_invoke(struct script *S, struct tok *t, size_t n)
 }
 
 static void
-cmd_get(struct script *S, struct tok *t, size_t n)
+cmd_get(struct script *S, struct word *t, size_t n)
 {
 	struct wa_instance *I;
 	uint32_t g;
@@ -479,7 +468,7 @@ cmd_get(struct script *S, struct tok *t, size_t n)
 }
 
 static void
-command(struct script *S, struct tok *t, size_t n)
+command(struct script *S, struct word *t, size_t n)
 {
 	if (!strcmp(t[0].s, "spectest") && n == 1) {
 		if (!S->spectest && wa_spectest_add(S->h, 2))
@@ -506,7 +495,7 @@ script(const char *file, const struct wa_region_config *rcfg)
 	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	char *line = NULL;
 	size_t cap = 0, n, i;
-	struct tok *t;
+	struct word *t;
 	const char *why;
 
 	if (!f)
