@@ -13,13 +13,14 @@ the table gives the median wall time and the ratio to native.  Every
 peer must print the same checksum, or the table says so.
 """
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from benchlib import machine
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(TOP, 'bin')
@@ -74,18 +75,6 @@ const [wasm, name, n] = process.argv.slice(2);
 const { instance } = await WebAssembly.instantiate(readFileSync(wasm));
 console.log(instance.exports['kernel_' + name](Number(n)) | 0);
 '''
-
-
-def machine():
-    cpu = platform.processor() or 'unknown CPU'
-    try:
-        for line in open('/proc/cpuinfo'):
-            if line.startswith('model name'):
-                cpu = line.split(':', 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return '%s, %s, %d CPUs' % (platform.node(), cpu, os.cpu_count() or 0)
 
 
 def sh(cmd):

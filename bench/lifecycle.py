@@ -23,11 +23,12 @@ Times are medians (and 99th percentiles) of many runs, in microseconds
 BUILD_DIR/bench/*.svg when gnuplot is there.
 """
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
+
+from benchlib import machine
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(TOP, 'bin')
@@ -36,18 +37,6 @@ LC = os.path.join(BUILD, 'bench', 'lifecycle')
 OUT = os.path.join(BUILD, 'bench')
 SIZES = [0, 1 << 19, 1 << 20, 2 << 20, 3 << 20, 4 << 20]
 N = int(os.environ.get('BENCH_RUNS', '2000'))
-
-
-def machine():
-    cpu = platform.processor() or 'unknown CPU'
-    try:
-        for line in open('/proc/cpuinfo'):
-            if line.startswith('model name'):
-                cpu = line.split(':', 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return '%s, %s, %d CPUs, Linux %s' % (platform.node(), cpu, os.cpu_count() or 0, platform.release())
 
 
 def sh(cmd, **kw):

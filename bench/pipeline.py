@@ -12,13 +12,14 @@ running the same hello.wasm through node:wasi (compile, instantiate,
 run), both whole processes, median of 4 * RUNS runs, in the same run.
 """
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from benchlib import machine
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(TOP, 'bin')
@@ -31,18 +32,6 @@ const m = await WebAssembly.compile(readFileSync(process.argv[2]));
 const inst = await WebAssembly.instantiate(m, wasi.getImportObject());
 wasi.start(inst);
 """
-
-
-def machine():
-    cpu = platform.processor() or 'unknown CPU'
-    try:
-        for line in open('/proc/cpuinfo'):
-            if line.startswith('model name'):
-                cpu = line.split(':', 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return '%s, %s, %d CPUs' % (platform.node(), cpu, os.cpu_count() or 0)
 
 
 def timed(cmd, runs, **kw):
