@@ -1,7 +1,7 @@
 /*
  * Heap images.  A module whose data segments put much into its initial
  * memory gets, once, a memory file (memfd) holding that initial memory;
- * zero pages stay holes in it.  Instantiation then maps the file
+ * pages no segment writes stay holes in it.  Instantiation then maps the file
  * privately over the heap, one system call whatever the size, and the
  * guest's writes go to copy-on-write pages of its own; a reset drops
  * those and the image shows through again.  A module with little data

@@ -169,12 +169,7 @@ def convert_piecewise(wast, name, tmp, res):
         if code == 0:
             with open(out) as f:
                 got = json.load(f)["commands"]
-            if pad:
-                got = got[1:]
-            for c in got:
-                if "filename" in c:
-                    c["filename"] = c["filename"]
-            cmds += got
+            cmds += got[1:] if pad else got
             continue
         why = first_line(err).replace(piece, name + ".wast")
         body = module_text(text) if kind == "module" else None
@@ -385,8 +380,8 @@ def plan(f):
     """Converts a file; returns the modules to compile."""
     f.tmp, f.cmds = convert(f.wast, f.res)
     return [(f, c) for c in f.cmds if c.get("filename") and
-            c["type"] in ("module", "assert_unlinkable", "assert_uninstantiable",
-                          "assert_trap") and c.get("module_type", "binary") == "binary"
+            c["type"] in ("module", "assert_unlinkable", "assert_uninstantiable")
+            and c.get("module_type", "binary") == "binary"
             or c.get("ours")]
 
 
