@@ -25,26 +25,27 @@ from benchlib import machine
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(TOP, 'bin')
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-KERNELS = [('sum', 6000), ('matmul', 150), ('sort', 12), ('hash', 150), ('sieve', 50)]
+KERNELS = [('sum', 6000), ('matmul', 150), ('sort', 12), ('hash', 150), ('sieve', 50),
+           ('stencil1d', 3000), ('jacobi2d', 3000), ('heat3d', 2500), ('matmulf', 150),
+           ('trisolve', 3000), ('floyd', 25), ('editdist', 40), ('chacha', 1500)]
 W2C_RT = '/usr/share/wabt/wasm2c'
 
 NATIVE_MAIN = r'''
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-unsigned kernel_sum(int), kernel_matmul(int), kernel_sort(int), kernel_hash(int), kernel_sieve(int);
+unsigned %(decls)s;
 int main(int argc, char **argv) {
-	static const struct { const char *name; unsigned (*f)(int); } k[] = {
-		{"sum", kernel_sum}, {"matmul", kernel_matmul}, {"sort", kernel_sort},
-		{"hash", kernel_hash}, {"sieve", kernel_sieve}};
+	static const struct { const char *name; unsigned (*f)(int); } k[] = {%(table)s};
 	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
 		if (argc == 3 && !strcmp(argv[1], k[i].name)) {
-			printf("%d\n", (int)k[i].f(atoi(argv[2])));
+			printf("%%d\n", (int)k[i].f(atoi(argv[2])));
 			return 0;
 		}
 	return 2;
 }
-'''
+''' % {'decls': ', '.join('kernel_%s(int)' % k for k, _ in KERNELS),
+       'table': ', '.join('{"%s", kernel_%s}' % (k, k) for k, _ in KERNELS)}
 
 W2C_MAIN = r'''
 #include <stdio.h>
@@ -53,21 +54,18 @@ W2C_MAIN = r'''
 #include "kernels.h"
 int main(int argc, char **argv) {
 	Z_kernels_instance_t inst;
-	static const struct { const char *name; u32 (*f)(Z_kernels_instance_t *, u32); } k[] = {
-		{"sum", Z_kernelsZ_kernel_sum}, {"matmul", Z_kernelsZ_kernel_matmul},
-		{"sort", Z_kernelsZ_kernel_sort}, {"hash", Z_kernelsZ_kernel_hash},
-		{"sieve", Z_kernelsZ_kernel_sieve}};
+	static const struct { const char *name; u32 (*f)(Z_kernels_instance_t *, u32); } k[] = {%(table)s};
 	wasm_rt_init();
 	Z_kernels_init_module();
 	Z_kernels_instantiate(&inst);
 	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
 		if (argc == 3 && !strcmp(argv[1], k[i].name)) {
-			printf("%d\n", (int)k[i].f(&inst, (u32)atoi(argv[2])));
+			printf("%%d\n", (int)k[i].f(&inst, (u32)atoi(argv[2])));
 			return 0;
 		}
 	return 2;
 }
-'''
+''' % {'table': ', '.join('{"%s", Z_kernelsZ_kernel_%s}' % (k, k) for k, _ in KERNELS)}
 
 NODE_MAIN = r'''
 import { readFileSync } from 'node:fs';
