@@ -134,7 +134,7 @@ begin_loop(struct lower *L, const struct blocktype *bt)
 	L->sp = f->height;
 	for (i = 0; i < f->nparams; i++)
 		push(L, f->hphis[i]);
-	check_interrupt(L);
+	check_interrupt(L, 1);
 }
 
 static void

@@ -155,34 +155,89 @@ rt_fn(struct lower *L, enum rtfn which, LLVMTypeRef fnty)
 	return field(L, rt, which * 8, LLVMPointerType(fnty, 0));
 }
 
-/* One cold block per trap kind per function: call rt->trap. */
+static void
+add_enum_attr(struct lower *L, LLVMValueRef fn, LLVMAttributeIndex at, const char *name)
+{
+	LLVMAddAttributeAtIndex(fn, at, LLVMCreateEnumAttribute(L->C,
+	                        LLVMGetEnumAttributeKindForName(name, strlen(name)), 0));
+}
+
+static void
+add_call_attr(struct lower *L, LLVMValueRef call, const char *name)
+{
+	LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(L->C,
+	                         LLVMGetEnumAttributeKindForName(name, strlen(name)), 0));
+}
+
+/*
+ * The module's trap stubs, so that a trap site is one direct call
+ * rather than loads of ctx->rt and an indirect call in every function:
+ *   wasm_aot_trap(ctx, code, fidx)   noreturn: ends in unreachable
+ *   wasm_aot_interrupt(ctx, fidx)    returns as far as LLVM knows
+ * A loop's interrupt check calls the second and goes on in the loop,
+ * so the check adds no exit edge to the loop: every exit edge leaves
+ * all the loops around it, and loop passes that walk exits (loop
+ * simplification, LCSSA, GVN's load walks) then cost the square of the
+ * nesting depth.  The call site says it touches no guest memory, so
+ * loads still move out of the loop around it; that is exact because
+ * the runtime entry never returns into an interrupted guest.
+ */
+static LLVMValueRef
+trap_stub(struct lower *L, int interrupt)
+{
+	LLVMValueRef *slot = interrupt ? &L->interrupt_fn : &L->trap_fn, fn, rt, argv[3], call;
+	LLVMTypeRef args[3] = {L->ptr, L->i32, L->i32}, fnty, rtty;
+	LLVMBasicBlockRef saved = LLVMGetInsertBlock(L->B);
+
+	if (*slot)
+		return *slot;
+	rtty = LLVMFunctionType(L->voidt, args, 3, 0);
+	if (interrupt)
+		args[1] = L->i32;
+	fnty = LLVMFunctionType(L->voidt, args, interrupt ? 2 : 3, 0);
+	fn = *slot = LLVMAddFunction(L->M, interrupt ? "wasm_aot_interrupt" : "wasm_aot_trap", fnty);
+	set_func_attrs(L, fn);
+	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "noinline");
+	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "cold");
+	if (!interrupt)
+		add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "noreturn");
+	LLVMPositionBuilderAtEnd(L->B, LLVMAppendBasicBlockInContext(L->C, fn, "entry"));
+	rt = field(L, LLVMGetParam(fn, 0), VM_RT, L->ptr);
+	rt = field(L, rt, RT_TRAP * 8, LLVMPointerType(rtty, 0));
+	argv[0] = LLVMGetParam(fn, 0);
+	argv[1] = interrupt ? const_i32(L, WA_TRAP_INTERRUPTED) : LLVMGetParam(fn, 1);
+	argv[2] = LLVMGetParam(fn, interrupt ? 1 : 2);
+	call = LLVMBuildCall2(L->B, rtty, rt, argv, 3, "");
+	if (interrupt) {
+		LLVMBuildRetVoid(L->B);
+	} else {
+		add_call_attr(L, call, "noreturn");
+		LLVMBuildUnreachable(L->B);
+	}
+	if (saved)
+		LLVMPositionBuilderAtEnd(L->B, saved);
+	return fn;
+}
+
+/* One cold block per trap kind per function: call the trap stub with
+ * the function index, so that the trap names the right function even
+ * after the optimiser inlined this one into its caller. */
 LLVMBasicBlockRef
 trap_block(struct lower *L, enum wa_trap code)
 {
 	LLVMBasicBlockRef saved, bb = L->traps[code];
-	LLVMTypeRef args[3], fnty;
-	LLVMValueRef fn, argv[3], call;
+	LLVMValueRef fn, argv[3];
 
 	if (bb)
 		return bb;
+	fn = trap_stub(L, 0);
 	saved = LLVMGetInsertBlock(L->B);
 	bb = L->traps[code] = LLVMAppendBasicBlockInContext(L->C, L->F, "trap");
 	LLVMPositionBuilderAtEnd(L->B, bb);
-	args[0] = L->ptr;
-	args[1] = L->i32;
-	args[2] = L->i32;
-	fnty = LLVMFunctionType(L->voidt, args, 3, 0);
-	fn = rt_fn(L, RT_TRAP, fnty);
 	argv[0] = L->ctx;
 	argv[1] = const_i32(L, code);
-	/* the function index, so that the trap names the right function
-	 * even after the optimiser inlined this one into its caller */
 	argv[2] = const_i32(L, L->fidx);
-	call = LLVMBuildCall2(L->B, fnty, fn, argv, 3, "");
-	LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-	                         LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
-	LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-	                         LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName("cold", 4), 0));
+	LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 3, "");
 	LLVMBuildUnreachable(L->B);
 	LLVMPositionBuilderAtEnd(L->B, saved);
 	return bb;
@@ -212,13 +267,32 @@ call_intrinsic(struct lower *L, const char *name, LLVMTypeRef *tys, unsigned nty
 	return LLVMBuildCall2(L->B, fnty, fn, args, nargs, "");
 }
 
+/* At function entry the interrupt check may leave through a trap
+ * block; in a loop header it calls wasm_aot_interrupt and goes on (see
+ * trap_stub). */
 void
-check_interrupt(struct lower *L)
+check_interrupt(struct lower *L, int in_loop)
 {
-	LLVMValueRef v = field(L, L->ctx, VM_INTERRUPT, L->i32);
+	LLVMValueRef v = field(L, L->ctx, VM_INTERRUPT, L->i32), cond, fn, argv[2], call;
+	LLVMBasicBlockRef slow, ok;
 
 	LLVMSetVolatile(v, 1);
-	trap_if(L, LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), ""), WA_TRAP_INTERRUPTED);
+	cond = LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), "");
+	if (!in_loop) {
+		trap_if(L, cond, WA_TRAP_INTERRUPTED);
+		return;
+	}
+	fn = trap_stub(L, 1);
+	slow = LLVMAppendBasicBlockInContext(L->C, L->F, "interrupt");
+	ok = LLVMAppendBasicBlockInContext(L->C, L->F, "");
+	LLVMBuildCondBr(L->B, cond, slow, ok);
+	LLVMPositionBuilderAtEnd(L->B, slow);
+	argv[0] = L->ctx;
+	argv[1] = const_i32(L, L->fidx);
+	call = LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 2, "");
+	add_call_attr(L, call, "inaccessiblememonly");
+	LLVMBuildBr(L->B, ok);
+	LLVMPositionBuilderAtEnd(L->B, ok);
 }
 
 /* Symbol of function idx: its name-section name, else wasm_func_N. */
@@ -302,7 +376,7 @@ begin_function(struct lower *L, uint32_t i)
 	fp = LLVMBuildPtrToInt(L->B, fp, L->i64, "");
 	limit = field(L, L->ctx, VM_STACK_LIMIT, L->i64);
 	trap_if(L, LLVMBuildICmp(L->B, LLVMIntULT, fp, limit, ""), WA_TRAP_STACK_EXHAUSTED);
-	check_interrupt(L);
+	check_interrupt(L, 0);
 	if (mod_nmems(L->m)) {
 		L->mem_base = field(L, L->ctx, VM_MEM0_BASE, L->ptr);
 		LLVMSetMetadata(L->mem_base, LLVMGetMDKindIDInContext(L->C, "invariant.load", 14),

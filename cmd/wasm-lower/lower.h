@@ -60,6 +60,7 @@ struct lower {
 	LLVMValueRef *funcs;       /* defined functions (index - imported) */
 	LLVMValueRef *tramps;      /* per type */
 	LLVMValueRef *adapters;    /* per imported function */
+	LLVMValueRef trap_fn, interrupt_fn; /* the trap stubs, made when first needed */
 	/* the function being lowered */
 	const struct func *fn;
 	uint32_t fidx;
@@ -97,7 +98,7 @@ LLVMValueRef call_intrinsic(struct lower *, const char *name, LLVMTypeRef *tys, 
 LLVMValueRef const_i32(struct lower *, uint32_t);
 LLVMValueRef const_i64(struct lower *, uint64_t);
 LLVMValueRef bool_to_i32(struct lower *, LLVMValueRef);
-void check_interrupt(struct lower *);
+void check_interrupt(struct lower *, int in_loop);
 void set_func_attrs(struct lower *, LLVMValueRef fn);
 void lower_module(struct lower *);
 const char *func_symbol(const struct module *, uint32_t idx, char *buf, size_t size);
