@@ -5,10 +5,11 @@ set -eu
 
 usage() {
 	echo "usage: wasm-aot [-o OUT.so] [-O0|-O1|-O2|-O3] [-v] [--keep-temps]"
-	echo "                [--target-cpu CPU] [--bounds-checks] [--elide-dead-loads] FILE.wasm"
+	echo "                [--target-cpu CPU] [--bounds-checks] [--elide-dead-loads]"
+	echo "                [--no-strip-mining] FILE.wasm"
 }
 
-out= opt=-O2 verbose=0 keep=0 cpu= bounds= elide= in=
+out= opt=-O2 verbose=0 keep=0 cpu= bounds= elide= strip= in=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h|--help) usage; exit 0 ;;
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
 	--target-cpu=*) cpu=${1#--target-cpu=} ;;
 	--bounds-checks) bounds=--bounds-checks ;;
 	--elide-dead-loads) elide=--elide-dead-loads ;;
+	--no-strip-mining) strip=--no-strip-mining ;;
 	--) shift; break ;;
 	-?*) echo "wasm-aot: unknown option $1" >&2; usage >&2; exit 2 ;;
 	*) [ -z "$in" ] || { usage >&2; exit 2; }; in=$1 ;;
@@ -61,7 +63,7 @@ run() {
 stages() {
 	run wasm-parse -o "$tmp/parsed.wat" "$in"
 	run wasm-verify -o "$wat" "$tmp/parsed.wat"
-	run wasm-lower $bounds $elide -o "$ll" "$wat"
+	run wasm-lower $bounds $elide $strip -o "$ll" "$wat"
 	run wasm-codegen "$opt" ${cpu:+--target-cpu "$cpu"} -o "$out" "$ll"
 }
 

@@ -124,10 +124,17 @@ static void
 begin_loop(struct lower *L, const struct blocktype *bt)
 {
 	struct frame *f = push_frame(L, FR_LOOP, bt);
+	struct strip s;
 	uint32_t i;
 
 	f->header = LLVMAppendBasicBlockInContext(L->C, L->F, "loop");
 	f->hphis = make_phis(L, f->header, f->ptypes, f->nparams);
+	if (!L->check_every_loop && strip_analyse(L, (uint32_t)(L->in - L->fn->code), &s)) {
+		f->strip = arena_alloc(L->m->arena, sizeof *f->strip);
+		*f->strip = s;
+		strip_begin(L, f);
+		return;
+	}
 	send_values(L, f, 1);
 	LLVMBuildBr(L->B, f->header);
 	LLVMPositionBuilderAtEnd(L->B, f->header);
@@ -196,6 +203,8 @@ finish_function(struct lower *L, struct frame *f)
 		LLVMBuildUnreachable(L->B);
 		return;
 	}
+	if (L->sink32)
+		anchor(L, sink_value(L));
 	if (t->nresults == 0) {
 		LLVMBuildRetVoid(L->B);
 	} else if (t->nresults == 1) {
@@ -269,9 +278,16 @@ br_table(struct lower *L, const struct instr *in)
 static void
 br_if(struct lower *L, uint32_t depth)
 {
-	LLVMValueRef cond = pop_as(L, L->i32);
 	struct frame *f = label(L, depth);
-	LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(L->C, L->F, "");
+	LLVMValueRef cond;
+	LLVMBasicBlockRef cont;
+
+	if (f->strip && L->in == &L->fn->code[f->strip->brif]) {
+		strip_latch(L, f);
+		return;
+	}
+	cond = pop_as(L, L->i32);
+	cont = LLVMAppendBasicBlockInContext(L->C, L->F, "");
 
 	branch_values(L, f);
 	LLVMBuildCondBr(L->B, LLVMBuildICmp(L->B, LLVMIntNE, cond, const_i32(L, 0), ""),

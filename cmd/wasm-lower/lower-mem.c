@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "diag.h"
 #include "lower.h"
 
 /* The address of `size` bytes at addr32 + offset, trapping if out of
@@ -29,27 +30,99 @@ mem_address(struct lower *L, LLVMValueRef addr32, uint64_t offset, unsigned size
 /*
  * In guard mode a load traps only by touching memory, and LLVM deletes
  * a load whose value is unused (after inlining, a callee's load can end
- * up unused in its caller).  So that it stays, every such load's value
- * goes to an empty inline asm that has a side effect but touches only
- * memory inaccessible to the module: the load itself can still be
- * combined with an identical one, moved or hoisted as before.  A load
- * whose bounds are checked explicitly needs no anchor.
+ * up unused in its caller) or narrows one of which only some bytes are
+ * used (then the bytes past the end of memory are not touched).  So
+ * every such load's value, all of its bits, goes into one of the
+ * function's sinks: an i32, an i64 and a vector accumulating the loaded
+ * values by xor.  The sinks, folded into one i64, are used by an empty
+ * inline asm with a side effect before the function returns, and are
+ * passed to the trap stub on every trap path, so that no load can be
+ * left out or moved below a trap it should come before.  Unlike an
+ * anchor per load (an asm call, which LLVM cannot vectorise), an xor
+ * accumulation is a reduction the loop vectoriser knows, and costs one
+ * xor per load (per vector of loads).  A load whose bounds are checked
+ * explicitly needs none of this.
  */
+void
+sink_begin(struct lower *L)
+{
+	LLVMTypeRef v2 = LLVMVectorType(L->i64, 2);
+
+	L->sink32 = L->sink64 = L->sinkv = NULL;
+	if (L->bounds_checks || L->elide_dead_loads || !mod_nmems(L->m))
+		return;
+	L->sink32 = LLVMBuildAlloca(L->B, L->i32, "");
+	L->sink64 = LLVMBuildAlloca(L->B, L->i64, "");
+	L->sinkv = LLVMBuildAlloca(L->B, v2, "");
+	LLVMBuildStore(L->B, const_i32(L, 0), L->sink32);
+	LLVMBuildStore(L->B, const_i64(L, 0), L->sink64);
+	LLVMBuildStore(L->B, LLVMConstNull(v2), L->sinkv);
+}
+
+static void
+sink_xor(struct lower *L, LLVMValueRef sink, LLVMValueRef v)
+{
+	LLVMTypeRef ty = LLVMTypeOf(v);
+
+	LLVMBuildStore(L->B, LLVMBuildXor(L->B, LLVMBuildLoad2(L->B, ty, sink, ""), v, ""), sink);
+}
+
 void
 keep_load(struct lower *L, LLVMValueRef load, uint64_t offset, unsigned size)
 {
-	LLVMTypeRef ty = LLVMTypeOf(load), fnty;
+	LLVMTypeRef ty = LLVMTypeOf(load);
 	LLVMTypeKind k = LLVMGetTypeKind(ty);
-	const char *cons = k == LLVMIntegerTypeKind ? "r" : "x";
-	LLVMValueRef asmv, call;
+
+	if (!L->sink32 || offset + size > HEAP_GUARD)
+		return;
+	switch (k) {
+	case LLVMIntegerTypeKind:
+		if (LLVMGetIntTypeWidth(ty) == 64)
+			sink_xor(L, L->sink64, load);
+		else
+			sink_xor(L, L->sink32, LLVMBuildZExt(L->B, load, L->i32, ""));
+		return;
+	case LLVMFloatTypeKind:
+		sink_xor(L, L->sink32, LLVMBuildBitCast(L->B, load, L->i32, ""));
+		return;
+	case LLVMDoubleTypeKind:
+		sink_xor(L, L->sink64, LLVMBuildBitCast(L->B, load, L->i64, ""));
+		return;
+	case LLVMVectorTypeKind:
+		sink_xor(L, L->sinkv, LLVMBuildBitCast(L->B, load, LLVMVectorType(L->i64, 2), ""));
+		return;
+	default:
+		die("keep_load: a load of an unexpected type");
+	}
+}
+
+/* The sinks folded into one i64 (0 if the function has none). */
+LLVMValueRef
+sink_value(struct lower *L)
+{
+	LLVMTypeRef v2 = LLVMVectorType(L->i64, 2);
+	LLVMValueRef s, v;
+
+	if (!L->sink32)
+		return const_i64(L, 0);
+	s = LLVMBuildZExt(L->B, LLVMBuildLoad2(L->B, L->i32, L->sink32, ""), L->i64, "");
+	s = LLVMBuildXor(L->B, s, LLVMBuildLoad2(L->B, L->i64, L->sink64, ""), "");
+	v = LLVMBuildLoad2(L->B, v2, L->sinkv, "");
+	s = LLVMBuildXor(L->B, s, LLVMBuildExtractElement(L->B, v, const_i32(L, 0), ""), "");
+	return LLVMBuildXor(L->B, s, LLVMBuildExtractElement(L->B, v, const_i32(L, 1), ""), "");
+}
+
+/* An empty inline asm that uses v and has a side effect, touching no
+ * memory the module can see: nothing that v needs can be deleted. */
+void
+anchor(struct lower *L, LLVMValueRef v)
+{
 	static const char *attrs[] = {"nounwind", "inaccessiblememonly", "willreturn"};
+	LLVMTypeRef ty = LLVMTypeOf(v), fnty = LLVMFunctionType(L->voidt, &ty, 1, 0);
+	LLVMValueRef asmv = LLVMGetInlineAsm(fnty, "", 0, "r", 1, 1, 0, LLVMInlineAsmDialectATT, 0);
+	LLVMValueRef call = LLVMBuildCall2(L->B, fnty, asmv, &v, 1, "");
 	size_t i;
 
-	if (L->bounds_checks || L->elide_dead_loads || offset + size > HEAP_GUARD)
-		return;
-	fnty = LLVMFunctionType(L->voidt, &ty, 1, 0);
-	asmv = LLVMGetInlineAsm(fnty, "", 0, (char *)cons, 1, 1, 0, LLVMInlineAsmDialectATT, 0);
-	call = LLVMBuildCall2(L->B, fnty, asmv, &load, 1, "");
 	for (i = 0; i < sizeof attrs / sizeof *attrs; i++)
 		LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
 		                         LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName(

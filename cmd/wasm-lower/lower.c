@@ -172,8 +172,8 @@ add_call_attr(struct lower *L, LLVMValueRef call, const char *name)
 /*
  * The module's trap stubs, so that a trap site is one direct call
  * rather than loads of ctx->rt and an indirect call in every function:
- *   wasm_aot_trap(ctx, code, fidx)   noreturn: ends in unreachable
- *   wasm_aot_interrupt(ctx, fidx)    returns as far as LLVM knows
+ *   wasm_aot_trap(ctx, code, fidx, sink)   noreturn: ends in unreachable
+ *   wasm_aot_interrupt(ctx, fidx)          returns as far as LLVM knows
  * A loop's interrupt check calls the second and goes on in the loop,
  * so the check adds no exit edge to the loop: every exit edge leaves
  * all the loops around it, and loop passes that walk exits (loop
@@ -186,15 +186,13 @@ static LLVMValueRef
 trap_stub(struct lower *L, int interrupt)
 {
 	LLVMValueRef *slot = interrupt ? &L->interrupt_fn : &L->trap_fn, fn, rt, argv[3], call;
-	LLVMTypeRef args[3] = {L->ptr, L->i32, L->i32}, fnty, rtty;
+	LLVMTypeRef args[4] = {L->ptr, L->i32, L->i32, L->i64}, fnty, rtty;
 	LLVMBasicBlockRef saved = LLVMGetInsertBlock(L->B);
 
 	if (*slot)
 		return *slot;
 	rtty = LLVMFunctionType(L->voidt, args, 3, 0);
-	if (interrupt)
-		args[1] = L->i32;
-	fnty = LLVMFunctionType(L->voidt, args, interrupt ? 2 : 3, 0);
+	fnty = LLVMFunctionType(L->voidt, args, interrupt ? 2 : 4, 0);
 	fn = *slot = LLVMAddFunction(L->M, interrupt ? "wasm_aot_interrupt" : "wasm_aot_trap", fnty);
 	set_func_attrs(L, fn);
 	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "noinline");
@@ -207,6 +205,8 @@ trap_stub(struct lower *L, int interrupt)
 	argv[0] = LLVMGetParam(fn, 0);
 	argv[1] = interrupt ? const_i32(L, WA_TRAP_INTERRUPTED) : LLVMGetParam(fn, 1);
 	argv[2] = LLVMGetParam(fn, interrupt ? 1 : 2);
+	if (!interrupt)
+		anchor(L, LLVMGetParam(fn, 3)); /* the loads before the trap (keep_load) */
 	call = LLVMBuildCall2(L->B, rtty, rt, argv, 3, "");
 	if (interrupt) {
 		LLVMBuildRetVoid(L->B);
@@ -226,7 +226,7 @@ LLVMBasicBlockRef
 trap_block(struct lower *L, enum wa_trap code)
 {
 	LLVMBasicBlockRef saved, bb = L->traps[code];
-	LLVMValueRef fn, argv[3];
+	LLVMValueRef fn, argv[4];
 
 	if (bb)
 		return bb;
@@ -237,7 +237,8 @@ trap_block(struct lower *L, enum wa_trap code)
 	argv[0] = L->ctx;
 	argv[1] = const_i32(L, code);
 	argv[2] = const_i32(L, L->fidx);
-	LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 3, "");
+	argv[3] = sink_value(L);
+	LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 4, "");
 	LLVMBuildUnreachable(L->B);
 	LLVMPositionBuilderAtEnd(L->B, saved);
 	return bb;
@@ -372,11 +373,13 @@ begin_function(struct lower *L, uint32_t i)
 		L->locals[k] = LLVMBuildAlloca(L->B, ty, "");
 		LLVMBuildStore(L->B, k < t->nparams ? LLVMGetParam(L->F, k + 1) : LLVMConstNull(ty), L->locals[k]);
 	}
+	sink_begin(L);
 	fp = call_intrinsic(L, "llvm.frameaddress", &L->ptr, 1, &zero, 1);
 	fp = LLVMBuildPtrToInt(L->B, fp, L->i64, "");
 	limit = field(L, L->ctx, VM_STACK_LIMIT, L->i64);
 	trap_if(L, LLVMBuildICmp(L->B, LLVMIntULT, fp, limit, ""), WA_TRAP_STACK_EXHAUSTED);
 	check_interrupt(L, 0);
+	L->mem_base = NULL;
 	if (mod_nmems(L->m)) {
 		L->mem_base = field(L, L->ctx, VM_MEM0_BASE, L->ptr);
 		LLVMSetMetadata(L->mem_base, LLVMGetMDKindIDInContext(L->C, "invariant.load", 14),

@@ -31,6 +31,22 @@ enum rtfn {
 
 enum frame_kind { FR_FUNC, FR_BLOCK, FR_LOOP, FR_IF, FR_ELSE };
 
+/* lower-loop.c: a counted innermost loop, strip-mined so that its
+ * interrupt check runs once per strip of iterations. */
+enum strip_pred { SP_NE, SP_LT_U, SP_LT_S, SP_GT_U, SP_GT_S };
+
+struct strip {
+	uint32_t brif;             /* instruction index of the br_if back */
+	uint32_t iv, bound;        /* locals: induction variable, bound */
+	int bound_is_const, wide;  /* the bound is bound_const; i64 */
+	uint64_t bound_const;
+	int64_t step;              /* of iv per iteration */
+	enum strip_pred pred;      /* the loop goes on while iv PRED bound */
+	uint32_t K;                /* iterations per strip at most */
+	LLVMBasicBlockRef outer;   /* the strip header */
+	LLVMValueRef j, kmax;      /* iterations done in this strip, to do */
+};
+
 struct frame {
 	enum frame_kind kind;
 	LLVMBasicBlockRef merge;   /* after the construct */
@@ -44,6 +60,7 @@ struct frame {
 	uint32_t height;           /* value stack height below the params */
 	uint32_t nincoming;        /* edges into merge */
 	int unreachable_outer;     /* was the code unreachable around it */
+	struct strip *strip;       /* loop: strip-mined, else NULL */
 };
 
 struct lower {
@@ -51,6 +68,7 @@ struct lower {
 	const char *file;
 	int bounds_checks;
 	int elide_dead_loads;       /* no anchors on guard-mode loads */
+	int check_every_loop;       /* no strip mining: an interrupt check per iteration */
 	LLVMContextRef C;
 	LLVMModuleRef M;
 	LLVMBuilderRef B;
@@ -65,6 +83,7 @@ struct lower {
 	const struct func *fn;
 	uint32_t fidx;
 	LLVMValueRef F, ctx, mem_base;
+	LLVMValueRef sink32, sink64, sinkv; /* allocas: loaded values by xor (keep_load) */
 	LLVMValueRef *locals;      /* allocas */
 	uint8_t *localtypes;
 	uint32_t nlocals;
@@ -110,6 +129,11 @@ void ctl_end_function(struct lower *);
 LLVMValueRef emit_call(struct lower *, LLVMValueRef fn, LLVMTypeRef fnty, LLVMValueRef ctx,
                        const struct functype *);
 
+/* lower-loop.c */
+int strip_analyse(struct lower *, uint32_t loop, struct strip *);
+void strip_begin(struct lower *, struct frame *);
+void strip_latch(struct lower *, struct frame *);
+
 /* lower-num.c */
 int lower_numeric(struct lower *, const struct instr *);
 unsigned pop_operands(struct lower *, const struct instr *, LLVMValueRef *a);
@@ -120,6 +144,9 @@ LLVMValueRef float_minmax(struct lower *, LLVMValueRef a, LLVMValueRef b, int is
 int lower_memory(struct lower *, const struct instr *);
 LLVMValueRef rt_call(struct lower *, enum rtfn, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 void keep_load(struct lower *, LLVMValueRef load, uint64_t offset, unsigned size);
+void sink_begin(struct lower *);
+LLVMValueRef sink_value(struct lower *);
+void anchor(struct lower *, LLVMValueRef);
 LLVMValueRef mem_address(struct lower *, LLVMValueRef addr32, uint64_t offset, unsigned size);
 /* lower-ref.c */
 int lower_variable(struct lower *, const struct instr *);

@@ -13,7 +13,8 @@
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [-o FILE] [FILE]\n");
+	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [--no-strip-mining]\n"
+	           "                  [-o FILE] [FILE]\n");
 	exit(status);
 }
 
@@ -37,6 +38,8 @@ main(int argc, char **argv)
 			L.bounds_checks = 1;
 		else if (!strcmp(argv[i], "--elide-dead-loads"))
 			L.elide_dead_loads = 1;
+		else if (!strcmp(argv[i], "--no-strip-mining"))
+			L.check_every_loop = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			fprintf(stderr, "wasm-lower: unknown option %s\n", argv[i]), usage(stderr, 2);
 		else if (in)

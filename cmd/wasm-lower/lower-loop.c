@@ -1,0 +1,354 @@
+/*
+ * Strip mining of counted loops, so that their interrupt check leaves
+ * the loop and LLVM can vectorise it.
+ *
+ * Every wasm loop checks the interrupt word at its header: a runaway
+ * loop must stop when the host says so.  But a check inside a loop is
+ * a call on a side path, and LLVM's loop vectoriser gives up on any
+ * loop with one.  Counted innermost loops, the ones worth vectorising,
+ * are therefore split as HotSpot splits them: an outer "strip" loop
+ * checks the interrupt word and works out how many iterations the next
+ * strip runs (at most K, fewer if the loop ends sooner); the inner
+ * loop runs exactly that many, counted by a fresh counter that LLVM's
+ * trip-count analysis understands, with no check.  After a strip the
+ * loop's own condition decides between the next strip and the exit,
+ * so the strip count only has to be at most the number of iterations
+ * left, never exact.  An infinite loop stays interruptible: each strip
+ * is at most K iterations of a body without inner loops (calls check
+ * at their callee's entry).
+ *
+ * Recognised (at the wasm level, before lowering the loop): an
+ * innermost loop without parameters whose only branch back is a final
+ * `br_if 0`, on a condition comparing an induction variable with a
+ * bound.  The induction variable is a local written once per iteration,
+ * at the loop's top level, as `local.get i; const C; add|sub;
+ * local.set|tee i`; the bound is a constant or a local the loop never
+ * writes.  Conditions (v is the new value of i, N the bound):
+ *   v != N   with |C| a power of two (v may never reach N: then every
+ *            strip is K iterations long and the loop goes on for ever,
+ *            as it should, still checking between strips)
+ *   v <u N, v <s N   with C = 1;   v >u N, v >s N   with C = -1
+ * and `local.tee i; br_if 0`, which is v != 0.
+ */
+#include <string.h>
+
+#include "lower.h"
+
+/* Iterations per strip: 2^16 for small bodies, fewer for big ones so
+ * that a strip stays near 2^22 wasm instructions at most.  A power of
+ * two, so that vectorised strips need no remainder loop when the
+ * count is a multiple of the vector width. */
+static uint32_t
+strip_length(uint32_t ninstr)
+{
+	uint32_t k = 1u << 16;
+
+	while (k > 64 && (uint64_t)k * ninstr > (1u << 22))
+		k >>= 1;
+	return k;
+}
+
+static int
+is_const(const struct instr *in, int wide)
+{
+	return in->op == (wide ? OP_I64_CONST : OP_I32_CONST);
+}
+
+static int64_t
+const_value(const struct instr *in, int wide)
+{
+	return wide ? (int64_t)in->u.i64 : (int64_t)(int32_t)in->u.i32;
+}
+
+/* local.get i; const C; add (or const C; local.get i; add, or
+ * local.get i; const C; sub) ending at index e: the step, 0 if not. */
+static int64_t
+increment(const struct instr *c, uint32_t e, uint32_t i, int wide)
+{
+	uint16_t add = wide ? OP_I64_ADD : OP_I32_ADD, sub = wide ? OP_I64_SUB : OP_I32_SUB;
+	const struct instr *a, *b;
+	int64_t v;
+
+	if (e < 2)
+		return 0;
+	a = &c[e - 2], b = &c[e - 1];
+	if (c[e].op == add && a->op == OP_LOCAL_GET && a->idx == i && is_const(b, wide))
+		return const_value(b, wide);
+	if (c[e].op == add && b->op == OP_LOCAL_GET && b->idx == i && is_const(a, wide))
+		return const_value(a, wide);
+	if (c[e].op == sub && a->op == OP_LOCAL_GET && a->idx == i && is_const(b, wide)) {
+		v = const_value(b, wide);
+		return v == INT64_MIN ? 0 : -v;
+	}
+	return 0;
+}
+
+/* Operand forms of the loop condition, each ending at an index e. */
+enum form { F_NONE, F_TEE, F_GET, F_CONST };
+
+/* The form of the one-value expression ending at e, and where it
+ * starts (*start).  F_TEE is `local.get i; const; add; local.tee i`. */
+static enum form
+operand(const struct instr *c, uint32_t e, int wide, uint32_t *start)
+{
+	*start = e;
+	if (is_const(&c[e], wide))
+		return F_CONST;
+	if (c[e].op == OP_LOCAL_GET)
+		return F_GET;
+	if (c[e].op == OP_LOCAL_TEE && e >= 3 && increment(c, e - 1, c[e].idx, wide)) {
+		*start = e - 3;
+		return F_TEE;
+	}
+	return F_NONE;
+}
+
+/* Comparison opcodes: width and predicate. */
+static int
+comparison(uint16_t op, int *wide, enum strip_pred *p)
+{
+	static const struct { uint16_t op; int wide; enum strip_pred p; } t[] = {
+		{OP_I32_NE, 0, SP_NE}, {OP_I32_LT_U, 0, SP_LT_U}, {OP_I32_LT_S, 0, SP_LT_S},
+		{OP_I32_GT_U, 0, SP_GT_U}, {OP_I32_GT_S, 0, SP_GT_S},
+		{OP_I64_NE, 1, SP_NE}, {OP_I64_LT_U, 1, SP_LT_U}, {OP_I64_LT_S, 1, SP_LT_S},
+		{OP_I64_GT_U, 1, SP_GT_U}, {OP_I64_GT_S, 1, SP_GT_S},
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof t / sizeof t[0]; k++)
+		if (t[k].op == op) {
+			*wide = t[k].wide, *p = t[k].p;
+			return 1;
+		}
+	return 0;
+}
+
+static enum strip_pred
+swapped(enum strip_pred p)
+{
+	switch (p) {
+	case SP_LT_U: return SP_GT_U;
+	case SP_LT_S: return SP_GT_S;
+	case SP_GT_U: return SP_LT_U;
+	case SP_GT_S: return SP_LT_S;
+	default: return p;
+	}
+}
+
+/* The loop's condition, the instructions before its final br_if at
+ * index b: fills iv, bound, pred, wide; 0 if not a recognised form.
+ * `i OP n` with two local.gets could be either way round: alt takes
+ * the second local for the induction variable. */
+static int
+condition(const struct instr *c, uint32_t k, uint32_t b, int alt, struct strip *s)
+{
+	uint32_t p = b - 1, s2, s1;
+	enum form f1, f2;
+	int wide;
+
+	if (p <= k)
+		return 0;
+	if (c[p].op == OP_LOCAL_TEE && operand(c, p, 0, &s1) == F_TEE && s1 > k) {
+		s->iv = c[p].idx, s->bound_is_const = 1, s->bound_const = 0;
+		s->pred = SP_NE, s->wide = 0;
+		return 1;
+	}
+	if (!comparison(c[p].op, &wide, &s->pred) || p - 1 <= k)
+		return 0;
+	f2 = operand(c, p - 1, wide, &s2);
+	if (f2 == F_NONE || s2 - 1 <= k)
+		return 0;
+	f1 = operand(c, s2 - 1, wide, &s1);
+	if (f1 == F_NONE || s1 <= k)
+		return 0;
+	/* v on the left, the bound on the right; or swapped */
+	if ((f1 == F_TEE || f1 == F_GET) && f2 != F_TEE && !(alt && f1 == F_GET && f2 == F_GET)) {
+		s->iv = c[s1 + (f1 == F_TEE ? 3 : 0)].idx;
+		s->bound_is_const = f2 == F_CONST;
+		s->bound = c[p - 1].idx;
+		s->bound_const = (uint64_t)const_value(&c[p - 1], wide);
+	} else if ((f2 == F_TEE || f2 == F_GET) && f1 != F_TEE) {
+		s->iv = c[p - 1].idx;
+		s->bound_is_const = f1 == F_CONST;
+		s->bound = c[s1].idx;
+		s->bound_const = (uint64_t)const_value(&c[s1], wide);
+		s->pred = swapped(s->pred);
+	} else {
+		return 0;
+	}
+	s->wide = wide;
+	return s->bound_is_const || s->bound != s->iv;
+}
+
+/* The step of i from its only write in the body (k, e), which must be
+ * at the loop's top level; 0 if i is written otherwise or the bound
+ * local is written at all. */
+static int64_t
+single_write(const struct instr *c, uint32_t k, uint32_t e, const struct strip *s)
+{
+	uint32_t depth = 0, x, writes = 0;
+	int64_t step = 0;
+
+	for (x = k + 1; x < e; x++) {
+		switch (c[x].op) {
+		case OP_BLOCK: case OP_IF: depth++; break;
+		case OP_END: depth--; break;
+		case OP_LOCAL_SET: case OP_LOCAL_TEE:
+			if (!s->bound_is_const && c[x].idx == s->bound)
+				return 0;
+			if (c[x].idx != s->iv)
+				break;
+			if (++writes > 1 || depth != 0)
+				return 0;
+			step = increment(c, x - 1, s->iv, s->wide);
+			break;
+		}
+	}
+	return writes == 1 ? step : 0;
+}
+
+/* Does the step suit the predicate (see the comment at the top)? */
+static int
+step_fits(enum strip_pred p, int64_t step)
+{
+	uint64_t m = step < 0 ? -(uint64_t)step : (uint64_t)step;
+
+	switch (p) {
+	case SP_NE: return m && !(m & (m - 1));
+	case SP_LT_U: case SP_LT_S: return step == 1;
+	case SP_GT_U: case SP_GT_S: return step == -1;
+	}
+	return 0;
+}
+
+static int
+local_fits(struct lower *L, uint32_t i, int wide)
+{
+	return i < L->nlocals && L->localtypes[i] == (wide ? T_I64 : T_I32);
+}
+
+/* The loop starting at instruction index k: is it a counted innermost
+ * loop?  Scans its body once; fills *s. */
+int
+strip_analyse(struct lower *L, uint32_t k, struct strip *s)
+{
+	const struct instr *c = L->fn->code;
+	uint32_t n = L->fn->ncode, depth = 0, back = 0, e, t;
+	int alt;
+
+	memset(s, 0, sizeof *s);
+	if (c[k].bt.is_index && (c[k].bt.index >= L->m->ntypes || L->m->types[c[k].bt.index].nparams))
+		return 0;
+	for (e = k + 1; e < n; e++) {
+		const struct instr *in = &c[e];
+		if (in->op == OP_LOOP)
+			return 0; /* not innermost */
+		if (in->op == OP_BLOCK || in->op == OP_IF)
+			depth++;
+		else if (in->op == OP_END && depth-- == 0)
+			break;
+		else if ((in->op == OP_BR || in->op == OP_BR_IF) && in->idx == depth)
+			back++;
+		else if (in->op == OP_BR_TABLE) {
+			back += in->idx == depth;
+			for (t = 0; t < in->n; t++)
+				back += in->targets[t] == depth;
+		}
+	}
+	if (e >= n || back != 1 || e < k + 2 || c[e - 1].op != OP_BR_IF || c[e - 1].idx != 0)
+		return 0;
+	for (alt = 0; alt < 2; alt++) {
+		if (!condition(c, k, e - 1, alt, s) || !local_fits(L, s->iv, s->wide) ||
+		    (!s->bound_is_const && !local_fits(L, s->bound, s->wide)))
+			continue;
+		s->step = single_write(c, k, e, s);
+		if (step_fits(s->pred, s->step))
+			break;
+	}
+	if (alt == 2)
+		return 0;
+	s->brif = e - 1;
+	s->K = strip_length(e - k);
+	return 1;
+}
+
+/* The number of loop-condition evaluations in the next strip, as i32:
+ * min(K, evaluations left until the condition fails), or K when the
+ * loop never ends.  v1 is the first value of i the condition sees. */
+static LLVMValueRef
+strip_count(struct lower *L, const struct strip *s, LLVMValueRef v1, LLVMValueRef N)
+{
+	LLVMTypeRef T = s->wide ? L->i64 : L->i32;
+	LLVMValueRef K = LLVMConstInt(T, s->K, 0), one = LLVMConstInt(T, 1, 0), left, ok, r;
+	LLVMBuilderRef B = L->B;
+
+	if (s->pred == SP_NE) {
+		uint64_t m = s->step < 0 ? -(uint64_t)s->step : (uint64_t)s->step;
+		unsigned shift = __builtin_ctzll(m);
+		LLVMValueRef d = s->step > 0 ? LLVMBuildSub(B, N, v1, "") : LLVMBuildSub(B, v1, N, "");
+		LLVMValueRef low = LLVMBuildAnd(B, d, LLVMConstInt(T, m - 1, 0), "");
+		LLVMValueRef q = LLVMBuildLShr(B, d, LLVMConstInt(T, shift, 0), "");
+		/* N is q steps after v1 if d is a multiple of the step */
+		ok = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntEQ, low, LLVMConstNull(T), ""),
+		                  LLVMBuildICmp(B, LLVMIntULT, q, K, ""), "");
+		left = LLVMBuildAdd(B, q, one, "");
+	} else {
+		int up = s->pred == SP_LT_U || s->pred == SP_LT_S;
+		LLVMIntPredicate p = s->pred == SP_LT_U ? LLVMIntULT : s->pred == SP_LT_S ? LLVMIntSLT :
+		                     s->pred == SP_GT_U ? LLVMIntUGT : LLVMIntSGT;
+		LLVMValueRef go = LLVMBuildICmp(B, p, v1, N, "");
+		/* v goes one by one towards N: N - v1 more evaluations pass */
+		r = up ? LLVMBuildSub(B, N, v1, "") : LLVMBuildSub(B, v1, N, "");
+		ok = LLVMBuildICmp(B, LLVMIntULT, r, K, "");
+		left = LLVMBuildSelect(B, go, LLVMBuildAdd(B, r, one, ""), one, "");
+		ok = LLVMBuildOr(B, ok, LLVMBuildNot(B, go, ""), "");
+	}
+	left = LLVMBuildSelect(B, ok, left, K, "");
+	return s->wide ? LLVMBuildTrunc(B, left, L->i32, "") : left;
+}
+
+/* At the loop's entry (builder in the block before the loop): the
+ * strip header, then the loop header with its counter. */
+void
+strip_begin(struct lower *L, struct frame *f)
+{
+	struct strip *s = f->strip;
+	LLVMTypeRef T = s->wide ? L->i64 : L->i32;
+	LLVMValueRef v1, N, zero = const_i32(L, 0);
+	LLVMBasicBlockRef pre;
+
+	s->outer = LLVMAppendBasicBlockInContext(L->C, L->F, "strip");
+	LLVMBuildBr(L->B, s->outer);
+	LLVMPositionBuilderAtEnd(L->B, s->outer);
+	check_interrupt(L, 1);
+	v1 = LLVMBuildLoad2(L->B, T, L->locals[s->iv], "");
+	v1 = LLVMBuildAdd(L->B, v1, LLVMConstInt(T, (uint64_t)s->step, 0), "");
+	N = s->bound_is_const ? LLVMConstInt(T, s->bound_const, 0)
+	                      : LLVMBuildLoad2(L->B, T, L->locals[s->bound], "");
+	s->kmax = strip_count(L, s, v1, N);
+	pre = LLVMGetInsertBlock(L->B);
+	LLVMBuildBr(L->B, f->header);
+	LLVMPositionBuilderAtEnd(L->B, f->header);
+	s->j = LLVMBuildPhi(L->B, L->i32, "");
+	LLVMAddIncoming(s->j, &zero, &pre, 1);
+}
+
+/* The loop's br_if back: on to the next iteration while the strip
+ * lasts, then the loop's own condition chooses the next strip or the
+ * way out. */
+void
+strip_latch(struct lower *L, struct frame *f)
+{
+	struct strip *s = f->strip;
+	LLVMValueRef cond = pop_as(L, L->i32), jn;
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(L->B);
+	LLVMBasicBlockRef end = LLVMAppendBasicBlockInContext(L->C, L->F, "strip.end");
+	LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(L->C, L->F, "");
+
+	jn = LLVMBuildAdd(L->B, s->j, const_i32(L, 1), "");
+	LLVMAddIncoming(s->j, &jn, &from, 1);
+	LLVMBuildCondBr(L->B, LLVMBuildICmp(L->B, LLVMIntNE, jn, s->kmax, ""), f->header, end);
+	LLVMPositionBuilderAtEnd(L->B, end);
+	LLVMBuildCondBr(L->B, LLVMBuildICmp(L->B, LLVMIntNE, cond, const_i32(L, 0), ""), s->outer, out);
+	LLVMPositionBuilderAtEnd(L->B, out);
+}

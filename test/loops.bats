@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# Counted loops: wasm-lower strip-mines them (the interrupt check runs
+# once per strip, so that LLVM can vectorise the loop).  The loops of
+# test/loops/counted.wat must count the same iterations as their
+# unrecognised twins (NAME_ref) on inputs that end inside a strip, on a
+# strip boundary, after several strips, at once and after wrapping; an
+# endless one must still be interruptible.
+
+setup() {
+	PATH="${WA_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
+	for tool in wasm-parse wasm-verify wasm-lower wasm-codegen wasm-link wasm-run wasm-aot; do
+		command -v "$tool" >/dev/null || skip "$tool is not built yet"
+	done
+	command -v wat2wasm >/dev/null || skip "wat2wasm is not installed"
+	D=$BATS_TEST_DIRNAME/loops
+	T=$BATS_TEST_TMPDIR
+	wat2wasm "$D/counted.wat" -o "$T/counted.wasm"
+}
+
+# The inputs, "export i n" (the third argument, 1, keeps the twin's
+# extra branch untaken).  A strip is 65536 iterations here.
+inputs() {
+	cat <<-'EOF'
+	ne_up1 i32:0 i32:200000
+	ne_up1 i32:0 i32:65536
+	ne_up1 i32:0 i32:65537
+	ne_up1 i32:0 i32:131072
+	ne_up1 i32:0xfffffff0 i32:0x10
+	ne_up1 i32:-100 i32:100
+	ne_up1 i32:5 i32:6
+	ne_up4 i32:0 i32:800000
+	ne_up4 i32:1 i32:262145
+	ne_up4 i32:0xfffffff0 i32:0x100
+	ne_up4 i32:3 i32:7
+	ne_down2 i32:400000 i32:0
+	ne_down2 i32:10 i32:-10
+	ne_down2 i32:131074 i32:2
+	ne_swapped i32:0 i32:1120000
+	ne_swapped i32:0xffffff00 i32:0x1000
+	tee_zero i32:-560000 i32:0
+	tee_zero i32:-8 i32:0
+	tee_zero i32:-524288 i32:7
+	ltu i32:0 i32:200000
+	ltu i32:10 i32:5
+	ltu i32:0xfffffff0 i32:0xffffffff
+	ltu i32:0 i32:65537
+	ltu i32:0 i32:0
+	lts i32:-100000 i32:100000
+	lts i32:0x7ffffff0 i32:0x7fffffff
+	lts i32:5 i32:-5
+	gtu i32:200000 i32:0
+	gtu i32:5 i32:10
+	gtu i32:70000 i32:4464
+	gts_swapped i32:-70000 i32:0
+	gts_swapped i32:0x7fffff00 i32:0x7fffffff
+	gts_swapped i32:3 i32:1
+	ne64_up8 i64:0 i64:1600000
+	ne64_up8 i64:0xffffffffffffff00 i64:0x80
+	ltu64 i64:0x100000000 i64:0x100030000
+	ltu64 i64:5 i64:1
+	gts64 i64:0 i64:-200000
+	gts64 i64:0x8000000000000010 i64:0x8000000000000000
+	gts64 i64:0 i64:5
+	set_then_get i32:0 i32:200000
+	set_then_get i32:7 i32:3
+	EOF
+}
+
+# compare OPT: every input through both twins in one script run.
+compare() {
+	wasm-aot "$1" "$T/counted.wasm" -o "$T/counted.so"
+	{
+		echo "load m $T/counted.so"
+		inputs | while read -r f i n; do
+			echo "invoke m $f $i $n i32:1"
+			echo "invoke m ${f}_ref $i $n i32:1"
+		done
+	} > "$T/script"
+	wasm-run --script "$T/script" > "$T/out"
+	[ "$(wc -l < "$T/out")" -eq $((2 * $(inputs | wc -l) + 1)) ]
+	paste - - < <(tail -n +2 "$T/out") | paste - <(inputs) | while IFS=$'\t' read -r a b what; do
+		case $a in "ok i64:"*) ;; *) echo "$what: $a"; return 1 ;; esac
+		[ "$a" = "$b" ] || { echo "$what: strip-mined $a, plain $b"; return 1; }
+	done
+}
+
+@test "strip-mined loops count like plain ones at -O2" {
+	compare -O2
+}
+
+@test "strip-mined loops count like plain ones at -O0" {
+	compare -O0
+}
+
+@test "every loop of counted.wat but the twins is strip-mined" {
+	wasm-lower "$D/counted.wat" > "$T/on.ll"
+	[ "$(grep -c '^strip[0-9]*:' "$T/on.ll")" -eq "$(grep -c '_ref"' "$D/counted.wat")" ]
+	wasm-lower --no-strip-mining "$D/counted.wat" > "$T/off.ll"
+	! grep -q '^strip[0-9]*:' "$T/off.ll"
+}
+
+@test "a strip-mined loop that never ends is interrupted" {
+	wasm-aot "$T/counted.wasm" -o "$T/counted.so"
+	# i += 4 never meets an odd bound: every strip is full, for ever
+	run wasm-run --timeout 200ms --invoke ne_up4 "$T/counted.so" 0 2 1
+	[ "$status" -eq 134 ]
+	[[ "$output" == "wasm-run: trap: interrupted in "* ]]
+	# 2^62 iterations of a 64-bit loop: it would end, much later
+	run wasm-run --timeout 200ms --invoke ltu64 "$T/counted.so" 0 4611686018427387904 1
+	[ "$status" -eq 134 ]
+	[[ "$output" == "wasm-run: trap: interrupted in "* ]]
+}
+
+@test "a counted loop over an array is vectorised" {
+	cat > "$T/sum.wat" <<-'EOF'
+	(module (memory 1)
+	  (func (export "sum") (param $n i32) (result i32) (local $i i32) (local $s i32)
+	    (loop
+	      (local.set $s (i32.add (local.get $s) (i32.load (local.get $i))))
+	      (br_if 0 (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 4)))
+	                       (local.get $n))))
+	    (local.get $s)))
+	EOF
+	wasm-lower "$T/sum.wat" -o "$T/sum.ll"
+	wasm-codegen -O2 --target-cpu x86-64-v2 -S -o "$T/sum.s" "$T/sum.ll"
+	grep -q 'paddd' "$T/sum.s"
+}
