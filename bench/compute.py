@@ -5,12 +5,15 @@ usage: bench/compute.py [BIN_DIR] [RUNS]           (make bench runs it)
 
 bench/kernels.c (freestanding C, no imports) is built with clang -O2:
 natively; to wasm32 (scalar, and again with -msimd128), then compiled by
-wasm-aot (-O2, default CPU) and run by `wasm-run --invoke`, run by
-Node's V8, and (scalar only: wasm2c 1.0.32 has no SIMD) translated by
-wabt's wasm2c and compiled natively with its runtime.
-Each kernel runs RUNS times (default 5) per peer as a whole process;
-the table gives the median wall time and the ratio to native.  Every
-peer must print the same checksum, or the table says so.
+wasm-aot (-O2, for this CPU, and for x86-64-v2) and run by `wasm-run
+--invoke`, run by Node's V8, and (scalar only: wasm2c 1.0.32 has no
+SIMD) translated by wabt's wasm2c and compiled natively with its runtime.
+Each kernel runs RUNS times (default 5) per peer as a whole process with
+its repetition count n, and RUNS times with n = 0; the table gives the
+difference of the medians (the kernel's own time: no process start, no
+compilation, no set-up) and the ratio to native, with the geometric
+mean of the ratios last.  Every peer must print the same checksum, or
+the table says so.
 """
 import os
 import shutil
@@ -79,93 +82,98 @@ def sh(cmd):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
-def timed(cmd):
-    """(median seconds, output) of RUNS runs of cmd."""
-    ts, out = [], None
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
-        ts.append(time.perf_counter() - t0)
-        out = p.stdout.strip()
-    return statistics.median(ts), out
+def wall(cmd):
+    """(seconds, output) of one run of cmd."""
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
+    return time.perf_counter() - t0, p.stdout.strip()
+
+
+def timed(cmd, n):
+    """(seconds, output): the median of RUNS runs of cmd(n) less the
+    median of RUNS runs of cmd(0), so that process start, compilation
+    (node) and the kernel's set-up are left out."""
+    full = [wall(cmd(n)) for _ in range(RUNS)]
+    base = [wall(cmd(0))[0] for _ in range(RUNS)]
+    return max(statistics.median(t for t, _ in full) - statistics.median(base), 1e-6), full[-1][1]
+
+
+def build(d):
+    """The peers: (name, function from kernel and n to a command)."""
+    src = os.path.join(TOP, 'bench/kernels.c')
+    aot, run = os.path.join(BIN, 'wasm-aot'), os.path.join(BIN, 'wasm-run')
+    peers = []
+    main_c = os.path.join(d, 'main.c')
+    with open(main_c, 'w') as f:
+        f.write(NATIVE_MAIN)
+    native = os.path.join(d, 'native')
+    sh(['clang', '-O2', src, main_c, '-o', native])
+    peers.append(('native clang -O2', lambda k, n: [native, k, str(n)]))
+    wasm, wasm_simd = os.path.join(d, 'kernels.wasm'), os.path.join(d, 'kernels-simd.wasm')
+    flags = ['--target=wasm32', '-O2', '-mbulk-memory', '-nostdlib', '-Wl,--no-entry', '-Wl,--export-dynamic']
+    sh(['clang'] + flags + [src, '-o', wasm])
+    sh(['clang'] + flags + ['-msimd128', src, '-o', wasm_simd])
+
+    def ours(name, wasm_file, opts):
+        so = os.path.join(d, 'k%d.so' % len(peers))
+        sh([aot] + opts + [wasm_file, '-o', so])
+        peers.append((name, lambda k, n: [run, '--invoke', 'kernel_' + k, so, str(n)]))
+    ours('wasm-aot', wasm, [])
+    # a portable build, and one without the sinks that keep unused loads
+    # (and their traps): what exact semantics cost
+    ours('wasm-aot x86-64-v2', wasm, ['--target-cpu', 'x86-64-v2'])
+    ours('wasm-aot, elide loads', wasm, ['--elide-dead-loads'])
+    ours('wasm-aot, -msimd128', wasm_simd, [])
+    mjs = os.path.join(d, 'run.mjs')
+    with open(mjs, 'w') as f:
+        f.write(NODE_MAIN)
+    peers.append(('node (V8)', lambda k, n: ['node', '--no-warnings', mjs, wasm, k, str(n)]))
+    peers.append(('node, -msimd128', lambda k, n: ['node', '--no-warnings', mjs, wasm_simd, k, str(n)]))
+    # wasm2c 1.0.32 cannot translate SIMD
+    w2c = os.path.join(d, 'w2c')
+    os.mkdir(w2c)
+    sh(['wasm2c', wasm, '-o', os.path.join(w2c, 'kernels.c')])
+    with open(os.path.join(w2c, 'main.c'), 'w') as f:
+        f.write(W2C_MAIN)
+    w2c_bin = os.path.join(d, 'w2c-kernels')
+    sh(['clang', '-O2', '-I' + W2C_RT, '-I' + w2c, os.path.join(w2c, 'kernels.c'),
+        os.path.join(W2C_RT, 'wasm-rt-impl.c'), os.path.join(w2c, 'main.c'), '-lm', '-o', w2c_bin])
+    peers.append(('wasm2c + clang -O2', lambda k, n: [w2c_bin, k, str(n)]))
+    return peers
 
 
 def main():
     for t in ('clang', 'wasm2c', 'node'):
         if not shutil.which(t):
             print('bench/compute.py: skipping: %s is not installed' % t)
-            return
+            return 0
     d = tempfile.mkdtemp(prefix='wa-compute-')
     try:
-        src = os.path.join(TOP, 'bench/kernels.c')
-        peers = []
-        # native
-        main_c = os.path.join(d, 'main.c')
-        with open(main_c, 'w') as f:
-            f.write(NATIVE_MAIN)
-        native = os.path.join(d, 'native')
-        sh(['clang', '-O2', src, main_c, '-o', native])
-        peers.append(('native clang -O2', lambda k, n: [native, k, str(n)]))
-        # wasm, then ours
-        wasm = os.path.join(d, 'kernels.wasm')
-        sh(['clang', '--target=wasm32', '-O2', '-mbulk-memory', '-nostdlib', '-Wl,--no-entry',
-            '-Wl,--export-dynamic', src, '-o', wasm])
-        so = os.path.join(d, 'kernels.so')
-        sh([os.path.join(BIN, 'wasm-aot'), wasm, '-o', so])
-        peers.append(('wasm-aot (wasm-run)',
-                      lambda k, n: [os.path.join(BIN, 'wasm-run'), '--invoke', 'kernel_' + k, so, str(n)]))
-        # the same without the anchors that keep unused loads (and their
-        # traps): what exact semantics cost
-        so_elide = os.path.join(d, 'kernels-elide.so')
-        sh([os.path.join(BIN, 'wasm-aot'), '--elide-dead-loads', wasm, '-o', so_elide])
-        peers.append(('wasm-aot, elide loads',
-                      lambda k, n: [os.path.join(BIN, 'wasm-run'), '--invoke', 'kernel_' + k, so_elide, str(n)]))
-        # the same with clang's SIMD (wasm2c 1.0.32 cannot translate SIMD)
-        wasm_simd = os.path.join(d, 'kernels-simd.wasm')
-        sh(['clang', '--target=wasm32', '-O2', '-msimd128', '-mbulk-memory', '-nostdlib', '-Wl,--no-entry',
-            '-Wl,--export-dynamic', src, '-o', wasm_simd])
-        so_simd = os.path.join(d, 'kernels-simd.so')
-        sh([os.path.join(BIN, 'wasm-aot'), wasm_simd, '-o', so_simd])
-        peers.append(('wasm-aot, -msimd128',
-                      lambda k, n: [os.path.join(BIN, 'wasm-run'), '--invoke', 'kernel_' + k, so_simd, str(n)]))
-        # V8
-        mjs = os.path.join(d, 'run.mjs')
-        with open(mjs, 'w') as f:
-            f.write(NODE_MAIN)
-        peers.append(('node (V8)', lambda k, n: ['node', '--no-warnings', mjs, wasm, k, str(n)]))
-        peers.append(('node, -msimd128', lambda k, n: ['node', '--no-warnings', mjs, wasm_simd, k, str(n)]))
-        # wasm2c
-        w2c = os.path.join(d, 'w2c')
-        os.mkdir(w2c)
-        sh(['wasm2c', wasm, '-o', os.path.join(w2c, 'kernels.c')])
-        with open(os.path.join(w2c, 'main.c'), 'w') as f:
-            f.write(W2C_MAIN)
-        w2c_bin = os.path.join(d, 'w2c-kernels')
-        sh(['clang', '-O2', '-I' + W2C_RT, '-I' + w2c, os.path.join(w2c, 'kernels.c'),
-            os.path.join(W2C_RT, 'wasm-rt-impl.c'), os.path.join(w2c, 'main.c'), '-lm', '-o', w2c_bin])
-        peers.append(('wasm2c + clang -O2', lambda k, n: [w2c_bin, k, str(n)]))
-
-        print('machine: %s' % machine())
-        print('compute kernels, whole process, median of %d runs: seconds (ratio to native)' % RUNS)
+        peers = build(d)
+        print('machine: %s; load average %s' % (machine(), ' '.join(open('/proc/loadavg').read().split()[:3])))
+        print('compute kernels: seconds of the kernel (median of %d runs at n less median at n = 0,'
+              ' whole processes), ratio to native' % RUNS)
         print()
-        print('%-8s' % 'kernel' + ''.join('%22s' % p for p, _ in peers))
-        bad = []
+        print('%-10s' % 'kernel' + ''.join('%22s' % p for p, _ in peers))
+        bad, ratios = [], [[] for _ in peers]
         for k, n in KERNELS:
             row, sums, base = [], set(), None
-            for name, cmd in peers:
-                secs, out = timed(cmd(k, n))
+            for i, (name, cmd) in enumerate(peers):
+                secs, out = timed(cmd, n)
                 sums.add(out)
                 base = base or secs
+                ratios[i].append(secs / base)
                 row.append('%11.3f (%5.2fx)' % (secs, secs / base))
-            print('%-8s' % k + ''.join('%22s' % c for c in row))
+            print('%-10s' % k + ''.join('%22s' % c for c in row), flush=True)
             if len(sums) != 1:
                 bad.append('%s: checksums differ: %s' % (k, ' '.join(sorted(sums))))
+        print('%-10s' % 'geomean' + ''.join('%22s' % ('(%5.2fx)' % statistics.geometric_mean(r))
+                                            for r in ratios))
         print()
         for b in bad:
             print('MISMATCH ' + b)
         if not bad:
             print('all peers gave the same checksums')
-        print('(node includes its start-up and compilation, about 40 ms)')
     finally:
         shutil.rmtree(d, ignore_errors=True)
     return 1 if bad else 0

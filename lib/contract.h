@@ -226,20 +226,40 @@ enum wa_bounds {
 	WA_BOUNDS_CHECK = 1,  /* explicit checks against wa_memory.size */
 };
 
-/* CPU features a module may need (wa_contract.cpu_features). */
-enum {
-	WA_CPU_SSE41 = 1u << 0,
-	WA_CPU_SSE42 = 1u << 1,
-	WA_CPU_POPCNT = 1u << 2,
-	WA_CPU_AVX = 1u << 3,
-	WA_CPU_AVX2 = 1u << 4,
-	WA_CPU_BMI1 = 1u << 5,
-	WA_CPU_BMI2 = 1u << 6,
-	WA_CPU_LZCNT = 1u << 7,
-	WA_CPU_FMA = 1u << 8,
-	WA_CPU_AVX512F = 1u << 9,
-	WA_CPU_SSSE3 = 1u << 10,
-};
+/*
+ * CPU features a module may need (wa_contract.cpu_features): every
+ * feature beyond x86-64's baseline that LLVM may use on its own for
+ * wasm code.  wasm-codegen turns off any other feature of the target
+ * CPU, so these bits say all the code needs; the runtime refuses a
+ * module whose bits the machine lacks.  Bits are never reused.
+ */
+#define WA_CPU_SSE41 (1ull << 0)
+#define WA_CPU_SSE42 (1ull << 1)
+#define WA_CPU_POPCNT (1ull << 2)
+#define WA_CPU_AVX (1ull << 3)
+#define WA_CPU_AVX2 (1ull << 4)
+#define WA_CPU_BMI1 (1ull << 5)
+#define WA_CPU_BMI2 (1ull << 6)
+#define WA_CPU_LZCNT (1ull << 7)
+#define WA_CPU_FMA (1ull << 8)
+#define WA_CPU_AVX512F (1ull << 9)
+#define WA_CPU_SSSE3 (1ull << 10)
+#define WA_CPU_SSE3 (1ull << 11)
+#define WA_CPU_CX16 (1ull << 12)
+#define WA_CPU_SAHF (1ull << 13)
+#define WA_CPU_MOVBE (1ull << 14)
+#define WA_CPU_F16C (1ull << 15)
+#define WA_CPU_AVX512VL (1ull << 16)
+#define WA_CPU_AVX512BW (1ull << 17)
+#define WA_CPU_AVX512DQ (1ull << 18)
+#define WA_CPU_AVX512CD (1ull << 19)
+#define WA_CPU_AVX512VBMI (1ull << 20)
+#define WA_CPU_AVX512VBMI2 (1ull << 21)
+#define WA_CPU_AVX512VNNI (1ull << 22)
+#define WA_CPU_AVX512BITALG (1ull << 23)
+#define WA_CPU_AVX512VPOPCNTDQ (1ull << 24)
+#define WA_CPU_GFNI (1ull << 25)
+#define WA_CPU_KNOWN ((1ull << 26) - 1)
 
 struct wa_contract {
 	uint32_t magic;        /* WA_CONTRACT_MAGIC */

@@ -59,7 +59,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	int i, forced = 0;
 
 	o->olevel = 2;
-	o->cpu = "x86-64-v2";
+	o->cpu = "native";
 	o->emit = EMIT_OBJ;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];

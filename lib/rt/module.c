@@ -459,7 +459,8 @@ static int
 layout_ok(struct v *V)
 {
 	const struct wa_contract *c = V->c;
-	uint64_t pg = os_pagesize(), have, lack, known = (uint64_t)WA_CPU_SSSE3 * 2 - 1;
+	uint64_t pg = os_pagesize(), have, lack, known = WA_CPU_KNOWN;
+	char missing[512];
 
 	if (c->bounds > WA_BOUNDS_CHECK)
 		return FAIL(V, "contract: bad bounds mode %u", c->bounds);
@@ -477,8 +478,9 @@ layout_ok(struct v *V)
 		return FAIL(V, "contract: unknown CPU feature bits %#llx", (unsigned long long)(c->cpu_features & ~known));
 	have = cpu_features();
 	if ((lack = c->cpu_features & ~have))
-		return FAIL(V, "compiled for CPU %s: this CPU lacks %s", c->cpu_name ? c->cpu_name : "(unnamed)",
-		            cpu_feature_name(lack & -lack));
+		return FAIL(V, "compiled for CPU %s: this CPU lacks %s (compile with --target-cpu for "
+		            "this machine, e.g. native)", c->cpu_name ? c->cpu_name : "(unnamed)",
+		            cpu_feature_names(lack, missing, sizeof missing));
 	return 0;
 }
 

@@ -31,6 +31,7 @@ void rt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((forma
 /* ---- cpu.c ---- */
 uint64_t cpu_features(void);
 const char *cpu_feature_name(uint64_t bit);
+const char *cpu_feature_names(uint64_t bits, char *buf, size_t size);
 
 /* ---- typeid.c: canonical function type ids, process-wide ---- */
 uint32_t typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r);
