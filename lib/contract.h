@@ -22,6 +22,9 @@
 #include <stdint.h>
 
 #define WA_CONTRACT_SYMBOL "wasm_aot_contract"
+/* LLVM module flag (i32: the partition's number) of the partitions of
+ * `wasm-lower --split`; all but partition 0 lack the contract. */
+#define WA_PARTITION_FLAG "wasm-aot.partition"
 #define WA_CONTRACT_MAGIC 0x544f4157u /* "WAOT" little-endian */
 #define WA_ABI_VERSION 2u
 

@@ -147,6 +147,13 @@ contract_cpu() {
 	[[ "$output" == "wasm-codegen: $T/bad.bc: invalid bitcode: "* ]]
 }
 
+@test "a partition of wasm-lower --split needs no contract" {
+	wasm-codegen -c -o "$T/part.o" "$D/part.ll"
+	readelf -Ws "$T/part.o" | grep -q ' HIDDEN .* forty$'
+	# every object says which CPU it is for
+	readelf -WS "$T/part.o" | grep -q '\.wasm_aot\.cpu'
+}
+
 @test "IR without a contract is refused" {
 	printf 'define i32 @f() {\n  ret i32 0\n}\n' > "$T/plain.ll"
 	run wasm-codegen -o "$T/p.o" "$T/plain.ll"

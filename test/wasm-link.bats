@@ -149,3 +149,15 @@ EOF
 	run wasm-link -h
 	[ "$status" -eq 0 ]
 }
+
+@test "joins the partitions of a module; refuses partitions for different CPUs" {
+	wasm-codegen -c --target-cpu x86-64-v2 -o "$T/t.o" "$D/tiny.ll"
+	wasm-codegen -c --target-cpu x86-64-v2 -o "$T/p.o" "$D/part.ll"
+	wasm-link -o "$T/t.so" "$T/t.o" "$T/p.o"
+	wasm-link --check "$T/t.so"
+	wasm-codegen -c --target-cpu x86-64-v3 -o "$T/p3.o" "$D/part.ll"
+	run wasm-link -o "$T/u.so" "$T/t.o" "$T/p3.o"
+	[ "$status" -eq 1 ]
+	[ "$output" = "wasm-link: $T/t.o is compiled for CPU x86-64-v2, $T/p3.o for x86-64-v3: compile every part with the same --target-cpu" ]
+	[ ! -e "$T/u.so" ]
+}

@@ -7,10 +7,11 @@ setup() {
 	D=$BATS_TEST_DIRNAME/wasm-lower
 	OPT=$(command -v opt || command -v opt-14)
 	LLC=$(command -v llc || command -v llc-14)
+	LLVM_DIS=$(command -v llvm-dis || command -v llvm-dis-14)
 }
 
-# Compare the IR of D/NAME.wat (read from stdin, so the module id is
-# "-" whatever the path) with D/NAME.out; UPDATE_GOLDEN=1 rewrites it.
+# Compare the IR of D/NAME.wat with D/NAME.out; UPDATE_GOLDEN=1
+# rewrites it.
 golden() {
 	wasm-lower < "$D/$1.wat" > "$BATS_TEST_TMPDIR/$1.ll"
 	if [ -n "${UPDATE_GOLDEN:-}" ]; then
@@ -155,4 +156,42 @@ golden() {
 	grep -q '= load i32, i32\* %[0-9]*, align 1$' "$BATS_TEST_TMPDIR/e.ll"
 	! grep -q 'alloca <2 x i64>' "$BATS_TEST_TMPDIR/e.ll"
 	! grep -q 'alloca <2 x i64>' "$BATS_TEST_TMPDIR/b.ll"
+}
+
+@test "--split writes partitions: each function defined once, the contract in the first" {
+	python3 "$BATS_TEST_DIRNAME/../bench/gen-big.py" "$BATS_TEST_TMPDIR/big" 3 40 >/dev/null
+	for c in "$BATS_TEST_TMPDIR"/big/*.c; do
+		clang --target=wasm32-wasi --sysroot=/usr -O2 -c "$c" -o "${c%.c}.o"
+	done
+	clang --target=wasm32-wasi --sysroot=/usr -nostartfiles -Wl,--no-entry -Wl,--export-all \
+		"$BATS_TEST_TMPDIR"/big/*.o -lm -o "$BATS_TEST_TMPDIR/big.wasm"
+	P=$BATS_TEST_TMPDIR/parts
+	mkdir "$P"
+	touch "$P/p63.bc" "$P/p63.o"   # left by an earlier split: removed
+	wasm-lower --split "$P" "$BATS_TEST_TMPDIR/big.wasm"
+	[ ! -e "$P/p63.bc" ] && [ ! -e "$P/p63.o" ]
+	n=$(ls "$P" | grep -c '^p[0-9][0-9]\.bc$')
+	[ "$n" -ge 3 ]
+	for f in "$P"/p*.bc; do
+		"$LLVM_DIS" "$f" -o "${f%.bc}.ll"
+	done
+	grep -q '^@wasm_aot_contract = ' "$P/p00.ll"
+	! grep -q '^@wasm_aot_contract = ' "$P"/p0[1-9].ll
+	grep -q '"wasm-aot.partition", i32 1}' "$P/p01.ll"
+	# every function defined in exactly one partition, as a hidden global
+	wasm-lower "$BATS_TEST_TMPDIR/big.wasm" -o "$BATS_TEST_TMPDIR/one.ll"
+	sed -n 's/^define internal [^@]*\(@[^(]*\)(.*/\1/p' "$BATS_TEST_TMPDIR/one.ll" |
+		grep -v '^@wasm_\(tramp\|import_adapter\|aot_trap\|aot_interrupt\)' | sort > "$BATS_TEST_TMPDIR/want"
+	cat "$P"/p*.ll | sed -n 's/^define hidden [^@]*\(@[^(]*\)(.*/\1/p' | sort > "$BATS_TEST_TMPDIR/got"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/want")" -ge 100 ]
+	diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	# and the same module gives the same partitions
+	wasm-lower --split "$BATS_TEST_TMPDIR/again" "$BATS_TEST_TMPDIR/big.wasm"
+	for f in "$P"/p*.bc; do cmp "$f" "$BATS_TEST_TMPDIR/again/${f##*/}"; done
+}
+
+@test "-o x.bc writes bitcode" {
+	wasm-lower -o "$BATS_TEST_TMPDIR/a.bc" "$D/add.wat"
+	[ "$(head -c 2 "$BATS_TEST_TMPDIR/a.bc")" = BC ]
+	"$LLVM_DIS" "$BATS_TEST_TMPDIR/a.bc" -o - | grep -q '^@wasm_aot_contract = '
 }

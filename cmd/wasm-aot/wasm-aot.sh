@@ -4,17 +4,19 @@
 set -eu
 
 usage() {
-	echo "usage: wasm-aot [-o OUT.so] [-O0|-O1|-O2|-O3] [-v] [--keep-temps]"
+	echo "usage: wasm-aot [-o OUT.so] [-O0|-O1|-O2|-O3] [-j N] [-v] [--keep-temps]"
 	echo "                [--target-cpu CPU] [--bounds-checks] [--elide-dead-loads]"
 	echo "                [--no-strip-mining] FILE.wasm"
 }
 
-out= opt=-O2 verbose=0 keep=0 cpu= bounds= elide= strip= in=
+out= opt=-O2 verbose=0 keep=0 cpu= bounds= elide= strip= in= jobs=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h|--help) usage; exit 0 ;;
 	-o) [ $# -ge 2 ] || { usage >&2; exit 2; }; out=$2; shift ;;
 	-O0|-O1|-O2|-O3) opt=$1 ;;
+	-j) [ $# -ge 2 ] || { usage >&2; exit 2; }; jobs=$2; shift ;;
+	-j*) jobs=${1#-j} ;;
 	-v) verbose=1 ;;
 	--keep-temps) keep=1 ;;
 	--target-cpu) [ $# -ge 2 ] || { usage >&2; exit 2; }; cpu=$2; shift ;;
@@ -35,22 +37,27 @@ fi
 [ -n "$in" ] || { usage >&2; exit 2; }
 [ -r "$in" ] || { echo "wasm-aot: $in: cannot read" >&2; exit 1; }
 [ -n "$out" ] || out=${in%.wasm}.so
+case $jobs in
+'') jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) ;;
+*[!0-9]*|0*) echo "wasm-aot: -j needs a positive number" >&2; usage >&2; exit 2 ;;
+esac
 
 # The sibling tools of this script come first.
 here=$(cd "$(dirname "$0")" && pwd)
 PATH="$here:$PATH"
 
 # Intermediate files live in a private directory, removed on any exit;
-# --keep-temps keeps the module text and the IR beside the output.
+# --keep-temps keeps the module text and the partitions (IR and objects)
+# beside the output.
 tmp=
 cleanup() { [ -z "$tmp" ] || rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasm-aot.XXXXXX")
 if [ "$keep" = 1 ]; then
-	wat=${out%.so}.wat ll=${out%.so}.ll
+	wat=${out%.so}.wat parts=${out%.so}.parts
 else
-	wat=$tmp/module.wat ll=$tmp/module.ll
+	wat=$tmp/module.wat parts=$tmp/parts
 fi
 
 # run CMD...: echo it with -v, then run it
@@ -59,12 +66,28 @@ run() {
 	"$@"
 }
 
+# Code generation of the partitions, up to $jobs at once: pNN.bc to
+# pNN.o.  How the module is split depends on the module alone, so the
+# .so does not depend on -j.
+codegen() {
+	WA_OPT=$opt WA_CPU=$cpu WA_VERBOSE=$verbose
+	export WA_OPT WA_CPU WA_VERBOSE
+	for bc in "$parts"/p*.bc; do printf '%s\0' "$bc"; done |
+	xargs -0 -n 1 -P "$jobs" sh -c '
+		o=${1%.bc}.o
+		[ "$WA_VERBOSE" = 0 ] ||
+			echo "wasm-codegen -c $WA_OPT${WA_CPU:+ --target-cpu $WA_CPU} -o $o $1" >&2
+		exec wasm-codegen -c "$WA_OPT" ${WA_CPU:+--target-cpu "$WA_CPU"} -o "$o" "$1"' sh ||
+	exit 1
+}
+
 # The pipeline, the one place that names the stages.
 stages() {
 	run wasm-parse -o "$tmp/parsed.wat" "$in"
 	run wasm-verify -o "$wat" "$tmp/parsed.wat"
-	run wasm-lower $bounds $elide $strip -o "$ll" "$wat"
-	run wasm-codegen "$opt" ${cpu:+--target-cpu "$cpu"} -o "$out" "$ll"
+	run wasm-lower $bounds $elide $strip --split "$parts" "$wat"
+	codegen
+	run wasm-link -o "$out" "$parts"/p*.o
 }
 
 stages

@@ -15,6 +15,7 @@ void cpu_list(FILE *);
 
 /* contract.c: record the CPU in the module's contract. */
 void contract_set_cpu(LLVMModuleRef, const char *file, const struct cpu *);
+void mark_cpu(LLVMModuleRef, const struct cpu *);
 
 /* check.c: what the pass pipeline must preserve. */
 struct snapshot {

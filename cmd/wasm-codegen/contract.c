@@ -1,6 +1,9 @@
 /*
  * Rewrites the contract's cpu_features and cpu_name fields: wasm-lower
- * cannot know the CPU, so it leaves 0 and null there.
+ * cannot know the CPU, so it leaves 0 and null there.  A partition of
+ * `wasm-lower --split` other than the first has no contract; every
+ * object gets the CPU in a section of its own, which wasm-link compares
+ * across the objects it joins (cmd/wasm-link/objects.c).
  */
 #include <string.h>
 
@@ -17,6 +20,8 @@ contract_set_cpu(LLVMModuleRef mod, const char *file, const struct cpu *cpu)
 	LLVMContextRef ctx = LLVMGetModuleContext(mod);
 	unsigned i, n;
 
+	if (!g && LLVMGetModuleFlag(mod, WA_PARTITION_FLAG, strlen(WA_PARTITION_FLAG)))
+		return;
 	if (!g || !(init = LLVMGetInitializer(g)))
 		input_error(file, "no %s global with an initializer: not a wasm-lower module",
 		            WA_CONTRACT_SYMBOL);
@@ -50,4 +55,22 @@ contract_set_cpu(LLVMModuleRef mod, const char *file, const struct cpu *cpu)
 	else
 		init = LLVMConstStructInContext(ctx, fields, n, LLVMIsPackedStruct(ty));
 	LLVMSetInitializer(g, init);
+}
+
+/* The section .wasm_aot.cpu: the features as an i64, then the name. */
+void
+mark_cpu(LLVMModuleRef mod, const struct cpu *cpu)
+{
+	LLVMContextRef ctx = LLVMGetModuleContext(mod);
+	LLVMValueRef f[2], init, g;
+
+	f[0] = LLVMConstInt(LLVMInt64TypeInContext(ctx), cpu->features, 0);
+	f[1] = LLVMConstStringInContext(ctx, cpu->contract_name, strlen(cpu->contract_name), 0);
+	init = LLVMConstStructInContext(ctx, f, 2, 1);
+	g = LLVMAddGlobal(mod, LLVMTypeOf(init), "wasm_aot_cpu_mark");
+	LLVMSetInitializer(g, init);
+	LLVMSetGlobalConstant(g, 1);
+	LLVMSetLinkage(g, LLVMInternalLinkage);
+	LLVMSetSection(g, ".wasm_aot.cpu");
+	LLVMSetAlignment(g, 1);
 }

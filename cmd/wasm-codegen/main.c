@@ -368,6 +368,7 @@ main(int argc, char **argv)
 	pipeline_snapshot(mod, &before);
 	optimise(mod, tm, o.olevel);
 	pipeline_check(mod, &before);
+	mark_cpu(mod, &cpu);
 	if (o.emit == EMIT_SO)
 		link_so(mod, tm, o.out);
 	else

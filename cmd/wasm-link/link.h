@@ -21,3 +21,6 @@ const char *elf_str(const struct elf *, uint64_t off);
 
 /* check.c */
 int check_shared_object(const char *path);
+
+/* objects.c */
+void check_objects(char **objs, int n);

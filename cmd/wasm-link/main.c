@@ -254,6 +254,7 @@ main(int argc, char **argv)
 	for (i = 0; i < nobjs; i++)
 		if (access(objs[i], R_OK))
 			fatal_errno("%s", objs[i]);
+	check_objects(objs, nobjs);
 	given = builtins(given);
 	write_script();
 	snprintf(outpath, sizeof outpath, "%s", out);

@@ -270,7 +270,7 @@ funcs_array(struct lower *L, struct ctypes *T)
 	for (i = 0; i < m->nfuncs; i++) {
 		const char *name = mod_funcname(m, m->nfuncs_imported + i, &len);
 		LLVMValueRef f[4] = {u32(L, m->funcs[i].type), u32(L, name ? len : 0),
-		                     LLVMConstBitCast(L->funcs[i], L->ptr), bytes(L, name, name ? len : 0, 1)};
+		                     LLVMConstBitCast(func_ref(L, i), L->ptr), bytes(L, name, name ? len : 0, 1)};
 		v[i] = cs(T->func, f, 4);
 	}
 	r = array(L, T->func, v, m->nfuncs, "funcs");

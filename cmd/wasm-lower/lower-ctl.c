@@ -327,7 +327,7 @@ call(struct lower *L, uint32_t f)
 	if (!t)
 		lower_error(L, "function %u out of range", f);
 	if (f >= m->nfuncs_imported) {
-		LLVMValueRef fn = L->funcs[f - m->nfuncs_imported];
+		LLVMValueRef fn = func_ref(L, f - m->nfuncs_imported);
 		emit_call(L, fn, LLVMGlobalGetValueType(fn), L->ctx, t);
 		return;
 	}

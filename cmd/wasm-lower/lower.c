@@ -331,24 +331,37 @@ set_func_attrs(struct lower *L, LLVMValueRef fn)
 }
 
 static void
-declare_functions(struct lower *L)
+function_types(struct lower *L)
 {
 	const struct module *m = L->m;
 	uint32_t i;
-	char buf[32];
 
 	L->functypes = xcalloc(m->ntypes + 1, sizeof *L->functypes);
 	for (i = 0; i < m->ntypes; i++)
 		L->functypes[i] = llvm_functype(L, &m->types[i]);
-	L->funcs = xcalloc(m->nfuncs + 1, sizeof *L->funcs);
-	for (i = 0; i < m->nfuncs; i++) {
-		uint32_t t = m->funcs[i].type;
-		if (t >= m->ntypes)
-			lower_error(L, "function %u: type %u out of range", m->nfuncs_imported + i, t);
-		L->funcs[i] = LLVMAddFunction(L->M, func_symbol(m, m->nfuncs_imported + i, buf, sizeof buf),
-		                              L->functypes[t]);
-		set_func_attrs(L, L->funcs[i]);
+	for (i = 0; i < m->nfuncs; i++)
+		if (m->funcs[i].type >= m->ntypes)
+			lower_error(L, "function %u: type %u out of range", m->nfuncs_imported + i,
+			            m->funcs[i].type);
+}
+
+/* Defined function i in the current LLVM module, declared when first
+ * needed.  Split into partitions, every function is a hidden global:
+ * the others' code and the contract (in partition 0) refer to it. */
+LLVMValueRef
+func_ref(struct lower *L, uint32_t i)
+{
+	LLVMValueRef fn = L->funcs[i];
+
+	if (fn)
+		return fn;
+	fn = L->funcs[i] = LLVMAddFunction(L->M, L->names[i], L->functypes[L->m->funcs[i].type]);
+	set_func_attrs(L, fn);
+	if (L->nparts > 1) {
+		LLVMSetLinkage(fn, LLVMExternalLinkage);
+		LLVMSetVisibility(fn, LLVMHiddenVisibility);
 	}
+	return fn;
 }
 
 /* Entry block: params and locals into allocas, then the checks every
@@ -409,7 +422,7 @@ lower_function(struct lower *L, uint32_t i)
 	memset(L->traps, 0, sizeof L->traps);
 	L->fn = &L->m->funcs[i];
 	L->fidx = L->m->nfuncs_imported + i;
-	L->F = L->funcs[i];
+	L->F = func_ref(L, i);
 	L->sp = 0;
 	L->nframes = 0;
 	L->unreachable = 0;
@@ -425,13 +438,10 @@ lower_function(struct lower *L, uint32_t i)
 	free(L->localtypes);
 }
 
-void
-lower_module(struct lower *L)
+static void
+make_types(struct lower *L)
 {
-	uint32_t i;
-
 	L->C = LLVMContextCreate();
-	L->M = LLVMModuleCreateWithNameInContext(L->file, L->C);
 	L->B = LLVMCreateBuilderInContext(L->C);
 	L->i1 = LLVMInt1TypeInContext(L->C);
 	L->i8 = LLVMInt8TypeInContext(L->C);
@@ -444,10 +454,69 @@ lower_module(struct lower *L)
 	L->ptr = LLVMPointerType(L->i8, 0);
 	L->ptrptr = LLVMPointerType(L->ptr, 0);
 	L->voidt = LLVMVoidTypeInContext(L->C);
+	function_types(L);
+	name_functions(L);
+	L->funcs = xcalloc(L->m->nfuncs + 1, sizeof *L->funcs);
+}
+
+/* A fresh LLVM module for partition p (of L->nparts). */
+static void
+begin_module(struct lower *L, uint32_t p)
+{
+	/* not the input's path, which would end up in the object (STT_FILE):
+	 * the same module compiles to the same bytes from anywhere */
+	L->M = LLVMModuleCreateWithNameInContext("wasm", L->C);
+	LLVMSetSourceFileName(L->M, "wasm", 4);
 	LLVMSetTarget(L->M, "x86_64-pc-linux-gnu");
-	declare_functions(L);
+	memset(L->funcs, 0, L->m->nfuncs * sizeof *L->funcs);
+	L->trap_fn = L->interrupt_fn = NULL;
+	if (L->nparts > 1)
+		LLVMAddModuleFlag(L->M, LLVMModuleFlagBehaviorError, WA_PARTITION_FLAG,
+		                  strlen(WA_PARTITION_FLAG), LLVMValueAsMetadata(const_i32(L, p)));
+}
+
+/* Lower functions of partition p (all if p is -1); partition 0 (or
+ * the only module) gets the contract. */
+static void
+lower_part(struct lower *L, int64_t p)
+{
+	uint32_t i;
+
 	for (i = 0; i < L->m->nfuncs; i++)
-		lower_function(L, i);
+		if (p < 0 || L->part[i] == p)
+			lower_function(L, i);
 	L->in = NULL;
-	emit_contract(L);
+	if (p <= 0)
+		emit_contract(L);
+}
+
+void
+lower_module(struct lower *L)
+{
+	make_types(L);
+	L->nparts = 1;
+	begin_module(L, 0);
+	lower_part(L, -1);
+}
+
+/* --split DIR: the module as DIR/p00.bc, DIR/p01.bc, ... (see
+ * partition.c); returns the number of partitions. */
+uint32_t
+lower_split(struct lower *L, const char *dir, void (*write)(struct lower *, const char *path))
+{
+	char *path = xmalloc(strlen(dir) + 16);
+	uint32_t p;
+
+	make_types(L);
+	partition(L);
+	for (p = 0; p < L->nparts; p++) {
+		begin_module(L, p);
+		lower_part(L, p);
+		sprintf(path, "%s/p%02u.bc", dir, p);
+		write(L, path);
+		LLVMDisposeModule(L->M);
+		L->M = NULL;
+	}
+	free(path);
+	return L->nparts;
 }

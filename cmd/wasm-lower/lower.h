@@ -75,7 +75,9 @@ struct lower {
 	/* types */
 	LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, v128, ptr, ptrptr, voidt;
 	LLVMTypeRef *functypes;    /* native type per wasm type index */
-	LLVMValueRef *funcs;       /* defined functions (index - imported) */
+	LLVMValueRef *funcs;       /* defined functions (index - imported), see func_ref */
+	const char **names;        /* their symbols, unique (symbols.c) */
+	uint32_t *part, nparts;    /* partition of each defined function (partition.c) */
 	LLVMValueRef *tramps;      /* per type */
 	LLVMValueRef *adapters;    /* per imported function */
 	LLVMValueRef trap_fn, interrupt_fn; /* the trap stubs, made when first needed */
@@ -120,6 +122,12 @@ LLVMValueRef bool_to_i32(struct lower *, LLVMValueRef);
 void check_interrupt(struct lower *, int in_loop);
 void set_func_attrs(struct lower *, LLVMValueRef fn);
 void lower_module(struct lower *);
+uint32_t lower_split(struct lower *, const char *dir, void (*write)(struct lower *, const char *path));
+LLVMValueRef func_ref(struct lower *, uint32_t defined);
+
+/* partition.c, symbols.c */
+void partition(struct lower *);
+void name_functions(struct lower *);
 const char *func_symbol(const struct module *, uint32_t idx, char *buf, size_t size);
 
 /* lower-ctl.c */

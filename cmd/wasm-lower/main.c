@@ -2,9 +2,14 @@
  * wasm-lower: module text (or a binary module) to LLVM IR text that
  * follows the sandbox ABI of wasm-contract(5).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <llvm-c/BitWriter.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -14,18 +19,67 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [--no-strip-mining]\n"
-	           "                  [-o FILE] [FILE]\n");
+	           "                  [-o FILE | --split DIR] [FILE]\n");
 	exit(status);
+}
+
+static int
+endswith(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* IR text, or bitcode when the name ends in .bc. */
+static void
+write_module(struct lower *L, const char *out)
+{
+	char *err = NULL, *s;
+
+	if (out && endswith(out, ".bc")) {
+		if (LLVMWriteBitcodeToFile(L->M, out))
+			fatal("%s: cannot write bitcode", out);
+	} else if (out && strcmp(out, "-")) {
+		if (LLVMPrintModuleToFile(L->M, out, &err))
+			fatal("%s: %s", out, err);
+	} else {
+		s = LLVMPrintModuleToString(L->M);
+		fputs(s, stdout);
+		LLVMDisposeMessage(s);
+		close_stdout();
+	}
+}
+
+/* --split DIR: make DIR, write the partitions, and remove those a
+ * previous run with more partitions left (pNN.bc and pNN.o). */
+static void
+split(struct lower *L, const char *dir)
+{
+	char *path = xmalloc(strlen(dir) + 16);
+	uint32_t n, p;
+
+	if (mkdir(dir, 0777) && errno != EEXIST)
+		fatal_errno("%s", dir);
+	n = lower_split(L, dir, write_module);
+	for (p = n; p < 100; p++) {
+		sprintf(path, "%s/p%02u.bc", dir, p);
+		if (unlink(path) && errno != ENOENT)
+			fatal_errno("%s", path);
+		sprintf(path, "%s/p%02u.o", dir, p);
+		if (unlink(path) && errno != ENOENT)
+			fatal_errno("%s", path);
+	}
+	free(path);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct lower L = {0};
-	const char *in = NULL, *out = NULL;
+	const char *in = NULL, *out = NULL, *dir = NULL;
 	unsigned char *buf;
 	size_t len;
-	char *err = NULL;
 	int i;
 
 	diag_setprog(argv[0]);
@@ -34,6 +88,8 @@ main(int argc, char **argv)
 			usage(stdout, 0);
 		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--split") && i + 1 < argc)
+			dir = argv[++i];
 		else if (!strcmp(argv[i], "--bounds-checks"))
 			L.bounds_checks = 1;
 		else if (!strcmp(argv[i], "--elide-dead-loads"))
@@ -47,6 +103,8 @@ main(int argc, char **argv)
 		else
 			in = argv[i];
 	}
+	if (out && dir)
+		usage(stderr, 2);
 	L.file = in ? in : "-";
 
 	buf = read_file(in, &len);
@@ -54,14 +112,11 @@ main(int argc, char **argv)
 		L.m = read_binary(arena_new(), L.file, buf, len);
 	else
 		L.m = read_text(arena_new(), L.file, (const char *)buf, len);
-	lower_module(&L);
-	if (out && strcmp(out, "-")) {
-		if (LLVMPrintModuleToFile(L.M, out, &err))
-			fatal("%s: %s", out, err);
+	if (dir) {
+		split(&L, dir);
 	} else {
-		char *s = LLVMPrintModuleToString(L.M);
-		fputs(s, stdout);
-		close_stdout();
+		lower_module(&L);
+		write_module(&L, out);
 	}
 	return 0;
 }
