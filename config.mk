@@ -13,7 +13,15 @@ CPPFLAGS = -D_GNU_SOURCE
 LDFLAGS =
 
 LLVM_CFLAGS = $(shell $(LLVM_CONFIG) --cflags)
-LLVM_LIBS = $(shell $(LLVM_CONFIG) --ldflags) $(shell $(LLVM_CONFIG) --libs)
+# static: wasm-lower and wasm-codegen link the parts of LLVM they use,
+# so a process starts without relocating all of libLLVM (about 45 ms
+# less CPU per start, and code generation about 8% faster), at the price
+# of larger binaries (about 50 MB); shared: libLLVM-14.so.
+LLVM_LINK = static
+LLVM_COMPONENTS = core analysis bitreader bitwriter irreader passes target \
+	x86codegen x86asmparser x86desc x86info
+LLVM_LIBS = $(shell $(LLVM_CONFIG) --link-$(LLVM_LINK) --ldflags --libs $(LLVM_COMPONENTS) \
+	--system-libs) $(if $(filter static,$(LLVM_LINK)),-lstdc++)
 
 # Where object files and binaries go; the sanitizer build overrides both.
 O = build

@@ -125,3 +125,41 @@ compare() {
 	wasm-codegen -O2 --target-cpu x86-64-v2 -S -o "$T/sum.s" "$T/sum.ll"
 	grep -q 'paddd' "$T/sum.s"
 }
+
+# N nested loops, each `loop (br_if 0 (local.get 0))`: 7 bytes a loop.
+nest() {
+	python3 - "$1" "$2" <<-'PY'
+	import sys
+	n, out = int(sys.argv[1]), sys.argv[2]
+	def leb(v):
+	    b = bytearray()
+	    while True:
+	        c, v = v & 0x7f, v >> 7
+	        b.append(c | (0x80 if v else 0))
+	        if not v:
+	            return bytes(b)
+	def sec(i, body):
+	    return bytes([i]) + leb(len(body)) + body
+	body = b'\0' + b'\x03\x40\x20\x00\x0d\x00' * n + b'\x0b' * (n + 1)
+	code = leb(1) + leb(len(body)) + body
+	open(out, 'wb').write(b'\0asm\1\0\0\0' + sec(1, b'\x01\x60\x01\x7f\x00') + sec(3, b'\x01\x00') +
+	                      sec(7, b'\x01\x01f\x00\x00') + sec(10, code))
+	PY
+}
+
+@test "a deep loop nest is left unoptimised (LLVM's loop passes are quadratic in depth)" {
+	nest 3000 "$T/deep.wasm"
+	nest 8 "$T/shallow.wasm"
+	wasm-lower "$T/deep.wasm" | grep -q '^attributes #[0-9]* = { noinline nounwind optnone'
+	! wasm-lower "$T/shallow.wasm" | grep -q optnone
+	# the interrupt check of a loop does not leave it: a branch to a
+	# trap block would be an exit of every loop around it
+	wasm-lower --no-strip-mining "$T/shallow.wasm" > "$T/s.ll"
+	[ "$(grep -c 'call void @wasm_aot_interrupt' "$T/s.ll")" -eq 8 ]
+	# (the one interrupt trap is the function entry's)
+	[ "$(grep -c 'wasm_aot_trap(i8\* %0, i32 11,' "$T/s.ll")" -eq 1 ]
+	# and the deep nest compiles at -O2 and runs
+	wasm-aot -O2 "$T/deep.wasm" -o "$T/deep.so"
+	run wasm-run --invoke f "$T/deep.so" 0
+	[ "$status" -eq 0 ]
+}

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
 
 struct cpu {
 	char *name;           /* LLVM CPU name */
@@ -12,6 +13,9 @@ struct cpu {
 
 int cpu_resolve(const char *want, struct cpu *);
 void cpu_list(FILE *);
+
+/* passes.c */
+void optimise(LLVMModuleRef, LLVMTargetMachineRef, int olevel, const char *passes);
 
 /* contract.c: record the CPU in the module's contract. */
 void contract_set_cpu(LLVMModuleRef, const char *file, const struct cpu *);

@@ -18,7 +18,6 @@
 #include <llvm-c/IRReader.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
-#include <llvm-c/Transforms/PassBuilder.h>
 
 #include "codegen.h"
 #include "diag.h"
@@ -33,14 +32,15 @@ struct opts {
 	const char *in, *out;
 	int olevel;
 	const char *cpu;
+	const char *passes;        /* --passes: instead of -O's pipeline */
 	enum emit emit;
 };
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-codegen [-O0|-O1|-O2|-O3] [--target-cpu CPU] [-c|-S|--emit-llvm]\n"
-	           "                    [-o FILE] [FILE]\n"
+	fprintf(f, "usage: wasm-codegen [-O0|-O1|-O2|-O3] [--target-cpu CPU] [--passes PIPELINE]\n"
+	           "                    [-c|-S|--emit-llvm] [-o FILE] [FILE]\n"
 	           "       wasm-codegen --list-cpus\n");
 	exit(status);
 }
@@ -75,6 +75,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->cpu = argv[++i];
 		else if (!strncmp(a, "--target-cpu=", 13))
 			o->cpu = a + 13;
+		else if (!strcmp(a, "--passes") && i + 1 < argc)
+			o->passes = argv[++i];
 		else if (!strcmp(a, "-c"))
 			o->emit = EMIT_OBJ, forced = 1;
 		else if (!strcmp(a, "-S"))
@@ -208,22 +210,6 @@ make_target(const struct opts *o, struct cpu *cpu)
 		fatal("no x86-64 target in this LLVM: %s", msg);
 	return LLVMCreateTargetMachine(target, triple, cpu->name, cpu->llvm_features,
 	                               levels[o->olevel], LLVMRelocPIC, LLVMCodeModelDefault);
-}
-
-static void
-optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel)
-{
-	char pipeline[32];
-	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-	LLVMErrorRef err;
-
-	snprintf(pipeline, sizeof pipeline, "default<O%d>", olevel);
-	err = LLVMRunPasses(mod, pipeline, tm, po);
-	LLVMDisposePassBuilderOptions(po);
-	if (err) {
-		char *msg = LLVMGetErrorMessage(err);
-		die("pass pipeline %s: %s", pipeline, msg);
-	}
 }
 
 static void
@@ -366,7 +352,7 @@ main(int argc, char **argv)
 	contract_set_cpu(mod, name, &cpu);
 	pipeline_prepare(mod);
 	pipeline_snapshot(mod, &before);
-	optimise(mod, tm, o.olevel);
+	optimise(mod, tm, o.olevel, o.passes);
 	pipeline_check(mod, &before);
 	mark_cpu(mod, &cpu);
 	if (o.emit == EMIT_SO)

@@ -30,8 +30,10 @@
  *   v <u N, v <s N   with C = 1;   v >u N, v >s N   with C = -1
  * and `local.tee i; br_if 0`, which is v != 0.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "lower.h"
 
 /* Iterations per strip: 2^16 for small bodies, fewer for big ones so
@@ -351,4 +353,42 @@ strip_latch(struct lower *L, struct frame *f)
 	LLVMPositionBuilderAtEnd(L->B, end);
 	LLVMBuildCondBr(L->B, LLVMBuildICmp(L->B, LLVMIntNE, cond, const_i32(L, 0), ""), s->outer, out);
 	LLVMPositionBuilderAtEnd(L->B, out);
+}
+
+/*
+ * Deep loop nests.  LLVM's loop passes (loop simplification, LCSSA,
+ * LICM, early CSE with memory SSA) do work for every loop in proportion
+ * to the blocks in it, so a nest of n loops costs them n^2: 20,000
+ * nested loops, 140 KB of wasm, took 25 s at -O2 and 100,000 over five
+ * minutes.  The sum over loops of the instructions in each is linear in
+ * any sane function (a few times its size); where it exceeds LOOP_WORK
+ * times the function's size the function is left to LLVM unoptimised
+ * (optnone: no IR pass touches it, instruction selection is the fast
+ * one), which keeps compile time linear in the input.
+ */
+#define LOOP_WORK 32
+#define LOOP_WORK_MIN 100000
+
+int
+loops_too_deep(const struct func *fn)
+{
+	uint64_t work = 0;
+	uint32_t depth = 0, k, *stack = NULL, sp = 0, cap = 0;
+
+	for (k = 0; k < fn->ncode; k++) {
+		uint16_t op = fn->code[k].op;
+		work += depth;
+		if (op == OP_BLOCK || op == OP_LOOP || op == OP_IF) {
+			if (sp == cap) {
+				cap = cap ? 2 * cap : 64;
+				stack = xrealloc(stack, cap * sizeof *stack);
+			}
+			stack[sp++] = op == OP_LOOP;
+			depth += op == OP_LOOP;
+		} else if (op == OP_END && sp) {
+			depth -= stack[--sp];
+		}
+	}
+	free(stack);
+	return work > LOOP_WORK_MIN && work > (uint64_t)LOOP_WORK * fn->ncode;
 }

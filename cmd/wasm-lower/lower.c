@@ -428,6 +428,10 @@ lower_function(struct lower *L, uint32_t i)
 	L->unreachable = 0;
 	L->dead_depth = 0;
 	L->in = NULL;
+	if (loops_too_deep(L->fn)) {
+		add_enum_attr(L, L->F, LLVMAttributeFunctionIndex, "optnone");
+		add_enum_attr(L, L->F, LLVMAttributeFunctionIndex, "noinline");
+	}
 	begin_function(L, i);
 	ctl_begin_function(L);
 	for (k = 0; k < L->fn->ncode && L->nframes; k++)

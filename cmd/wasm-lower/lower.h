@@ -141,6 +141,7 @@ LLVMValueRef emit_call(struct lower *, LLVMValueRef fn, LLVMTypeRef fnty, LLVMVa
 int strip_analyse(struct lower *, uint32_t loop, struct strip *);
 void strip_begin(struct lower *, struct frame *);
 void strip_latch(struct lower *, struct frame *);
+int loops_too_deep(const struct func *);
 
 /* lower-num.c */
 int lower_numeric(struct lower *, const struct instr *);
