@@ -88,9 +88,19 @@ keep_load(struct lower *L, LLVMValueRef load, uint64_t offset, unsigned size)
 	case LLVMDoubleTypeKind:
 		sink_xor(L, L->sink64, LLVMBuildBitCast(L->B, load, L->i64, ""));
 		return;
-	case LLVMVectorTypeKind:
-		sink_xor(L, L->sinkv, LLVMBuildBitCast(L->B, load, LLVMVectorType(L->i64, 2), ""));
+	case LLVMVectorTypeKind: {
+		/* v128, or the 64 bits of a load8x8_s and the like */
+		LLVMTypeRef e = LLVMGetElementType(ty);
+		unsigned bits = LLVMGetVectorSize(ty) * (LLVMGetTypeKind(e) == LLVMIntegerTypeKind ?
+		                LLVMGetIntTypeWidth(e) : LLVMGetTypeKind(e) == LLVMFloatTypeKind ? 32 : 64);
+		if (bits == 128)
+			sink_xor(L, L->sinkv, LLVMBuildBitCast(L->B, load, LLVMVectorType(L->i64, 2), ""));
+		else if (bits == 64)
+			sink_xor(L, L->sink64, LLVMBuildBitCast(L->B, load, L->i64, ""));
+		else
+			die("keep_load: a vector load of %u bits", bits);
 		return;
+	}
 	default:
 		die("keep_load: a load of an unexpected type");
 	}
