@@ -142,6 +142,17 @@ struct wa_wasi_config {
 	const int *sockets;      /* listening sockets the host hands in */
 	unsigned flags;          /* WA_WASI_* */
 	uint32_t max_fds;        /* files one instance may hold open (1024) */
+	/*
+	 * If set, a poll_oneoff with nothing but clocks to wait for (a
+	 * sleep) calls this instead of blocking the thread: until is the
+	 * CLOCK_MONOTONIC time in ns the wait ends.  It runs inside the
+	 * guest's call and may wa_yield (a server's event loop goes on and
+	 * resumes the guest when the time has come); called again if it
+	 * returns early.  Returns 0 or a negative WASI errno, which
+	 * poll_oneoff returns.
+	 */
+	int32_t (*sleep)(struct wa_instance *, void *arg, uint64_t until);
+	void *sleep_arg;
 };
 
 /* Resolve paths by a component-by-component walk even where the kernel
