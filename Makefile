@@ -20,6 +20,8 @@ LIBS_wasm-lower = $(LLVM_LIBS)
 LIBS_wasm-codegen = $(LLVM_LIBS)
 # --host libraries call the API (wa_*) inside wasm-run
 LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm -Wl,--export-dynamic-symbol=wa_*
+LIBS_wasm-serve = $(LIBWASMRT) $(H2O_LIBS) -ldl -lpthread -lm
+CFLAGS_wasm-serve = $(H2O_CFLAGS)
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
 CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \
@@ -52,7 +54,7 @@ $(LIBWASMRT): $(patsubst %,$(O)/%.o,$(basename $(RTSRC)))
 	rm -f $@ && ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run,$$*),$(LIBWASMRT))
+$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run wasm-serve,$$*),$(LIBWASMRT))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_$*) $(LIBWASM) -lm
 

@@ -1,0 +1,100 @@
+/*
+ * Time slices.  A guest runs on its worker's event-loop thread; one
+ * that computes longer than a slice would hold up every other
+ * connection of that thread.  The ticker thread looks at each worker
+ * every TICK and preempts a guest that has been running longer than
+ * SLICE (wa_instance_preempt: the guest suspends at its next loop
+ * back-edge or call); the worker then serves its connections and gives
+ * the guest its next slice later.  The workers only store what runs and
+ * since when: no system call, no lock per request.  With no guest
+ * running for a while the ticker sleeps until a worker pokes it.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "serve.h"
+
+#define SLICE_NS 500000ull      /* a guest runs this long before others' turn */
+#define TICK_NS 250000ull       /* so it runs between SLICE and SLICE + TICK */
+#define IDLE_TICKS 400          /* 100 ms with nothing running: sleep */
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static int asleep, stop;
+static pthread_t thread;
+
+/* One look at every worker: 1 if any guest is running. */
+static int
+look(uint64_t t)
+{
+	int i, any = 0;
+
+	for (i = 0; i < nworkers; i++) {
+		struct worker *w = &workers[i];
+		struct wa_instance *in = __atomic_load_n(&w->running, __ATOMIC_SEQ_CST);
+		uint64_t since = __atomic_load_n(&w->running_since, __ATOMIC_RELAXED);
+		if (!in)
+			continue;
+		any = 1;
+		/* a guest that finished since we read it gets a spurious
+		 * request, which its next call drops or obeys: harmless */
+		if (t > since && t - since >= SLICE_NS)
+			wa_instance_preempt(in);
+	}
+	return any;
+}
+
+static void *
+ticker(void *arg)
+{
+	struct timespec ts = {0, (long)TICK_NS};
+	int idle = 0;
+
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		nanosleep(&ts, NULL);
+		idle = look(now_ns()) ? 0 : idle + 1;
+		if (idle < IDLE_TICKS)
+			continue;
+		/* Dekker's order against ticker_poke: say we sleep, then look
+		 * again; a worker stores what it runs, then reads asleep */
+		pthread_mutex_lock(&lock);
+		__atomic_store_n(&asleep, 1, __ATOMIC_SEQ_CST);
+		if (look(now_ns()))
+			asleep = 0;
+		while (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST) && !stop)
+			pthread_cond_wait(&wake, &lock);
+		pthread_mutex_unlock(&lock);
+		idle = 0;
+	}
+	return NULL;
+}
+
+/* A worker has stored the guest it starts: one load unless the ticker
+ * sleeps. */
+void
+ticker_poke(void)
+{
+	if (!__atomic_load_n(&asleep, __ATOMIC_SEQ_CST))
+		return;
+	pthread_mutex_lock(&lock);
+	asleep = 0;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
+
+int
+ticker_start(void)
+{
+	return pthread_create(&thread, NULL, ticker, NULL) ? -1 : 0;
+}
+
+void
+ticker_stop(void)
+{
+	pthread_mutex_lock(&lock);
+	stop = 1;
+	asleep = 0;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
