@@ -260,6 +260,9 @@ cgi_env(struct job *j, h2o_req_t *req, const struct route *r, char **why)
 	req->conn->callbacks->get_sockname(req->conn, (struct sockaddr *)&ss);
 	addr_vars(&e, (struct sockaddr *)&ss, "SERVER_ADDR", "SERVER_PORT", host);
 	server_name(&e, req, host);
+	/* h2o keeps Host (HTTP/2's :authority) out of the header list */
+	if (req->authority.len)
+		var(&e, "HTTP_HOST", req->authority.base, req->authority.len);
 	header_vars(&e, req);
 	if (e.oom) {
 		*why = "out of memory for the CGI environment";
@@ -330,6 +333,7 @@ static int
 header_line(h2o_req_t *req, const char *s, size_t n, struct cgihdr *h, const char **why)
 {
 	size_t k = 0, v, e;
+	char *orig, *lower;
 
 	while (k < n && tchar((unsigned char)s[k]))
 		k++;
@@ -355,7 +359,12 @@ header_line(h2o_req_t *req, const char *s, size_t n, struct cgihdr *h, const cha
 		return 0;
 	h->has_type |= h2o_lcstris(s, k, H2O_STRLIT("content-type"));
 	h->has_location |= h2o_lcstris(s, k, H2O_STRLIT("location"));
-	h2o_add_header_by_str(&req->pool, &req->res.headers, h2o_strdup(&req->pool, s, k).base, k, 1, NULL,
+	/* lower case, as HTTP/2 needs and h2o's tokens are; HTTP/1 shows
+	 * the guest's spelling (orig_name) */
+	orig = h2o_strdup(&req->pool, s, k).base;
+	lower = h2o_strdup(&req->pool, s, k).base;
+	h2o_strtolower(lower, k);
+	h2o_add_header_by_str(&req->pool, &req->res.headers, lower, k, 1, orig,
 	                      h2o_strdup(&req->pool, s + v, e - v).base, e - v);
 	return 0;
 }

@@ -392,7 +392,7 @@ job_run(struct job *j)
 		job_kill(j, 504, "timeout: terminated after --timeout");
 		return;
 	}
-	__atomic_store_n(&w->running_since, t, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->run_seq, w->run_seq + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&w->running, j->inst, __ATOMIC_SEQ_CST);
 	ticker_poke();
 	code = j->state == JOB_NEW ? wa_call(j->inst, j->wref->m->start, NULL) : wa_resume(j->inst, 0);

@@ -54,6 +54,12 @@ request_done(struct worker *w, h2o_req_t *req)
 	if (us < 0 || !t0->tv_sec)
 		us = 0;
 	access_log(w, req, (uint64_t)us);
+	/* the one limit h2o enforces for us, before our handler sees it */
+	if (req->res.status == 413)
+		logmsg("413: request body of %.*s %.*s larger than --max-body (%llu bytes)",
+		       (int)(req->input.method.len < 16 ? req->input.method.len : 16), req->input.method.base,
+		       (int)(req->input.path.len < 200 ? req->input.path.len : 200), req->input.path.base,
+		       (unsigned long long)opt.max_body);
 	if (req->path_normalized.base)
 		r = route_match(req->path_normalized.base, req->path_normalized.len);
 	if (req->res.status >= 100 && req->res.status < 600)

@@ -149,9 +149,10 @@ struct worker {
 	struct job **sleepers;       /* a min-heap by wake time */
 	size_t nsleep;
 	struct counters c;
-	/* read by the ticker thread: the guest running now and since when */
+	/* read by the ticker thread: the guest running now, and a count of
+	 * runs that tells one run from the next */
 	struct wa_instance *running;
-	uint64_t running_since;
+	uint64_t run_seq;
 	/* set by the main thread, then the wake event */
 	int reload, drain, stopped;
 	uint64_t drain_at;

@@ -2,14 +2,15 @@
  * Time slices.  A guest runs on its worker's event-loop thread; one
  * that computes longer than a slice would hold up every other
  * connection of that thread.  The ticker thread looks at each worker
- * every TICK and preempts a guest that has been running longer than
- * SLICE (wa_instance_preempt: the guest suspends at its next loop
+ * every TICK and preempts a guest that has had more than SLICE of CPU
+ * time (wa_instance_preempt: the guest suspends at its next loop
  * back-edge or call); the worker then serves its connections and gives
- * the guest its next slice later.  The workers only store what runs and
- * since when: no system call, no lock per request.  With no guest
+ * the guest its next slice later.  The workers only store what runs:
+ * no system call, no lock per request.  With no guest
  * running for a while the ticker sleeps until a worker pokes it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "serve.h"
@@ -23,22 +24,61 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static int asleep, stop;
 static pthread_t thread;
 
-/* One look at every worker: 1 if any guest is running. */
+/* What the ticker knows of a worker's current run. */
+struct seen {
+	uint64_t seq;                /* the run it saw last */
+	uint64_t cpu;                /* the thread's CPU time then */
+	uint64_t used;               /* CPU time the run has had since */
+	clockid_t clock;             /* the worker thread's CPU clock */
+	int have_clock;
+};
+
+static struct seen *seen;
+
+static uint64_t
+cpu_ns(struct seen *s, struct worker *w)
+{
+	struct timespec t;
+
+	if (!s->have_clock) {
+		if (pthread_getcpuclockid(w->thread, &s->clock))
+			return 0;
+		s->have_clock = 1;
+	}
+	if (clock_gettime(s->clock, &t))
+		return 0;
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/*
+ * One look at every worker: 1 if any guest is running.  A run is
+ * preempted once it has had SLICE of its thread's CPU time, counted
+ * from the first tick that saw it: CPU time, not wall time, so that a
+ * thread the kernel took off its core is not blamed for it.
+ */
 static int
-look(uint64_t t)
+look(void)
 {
 	int i, any = 0;
 
 	for (i = 0; i < nworkers; i++) {
 		struct worker *w = &workers[i];
+		struct seen *s = &seen[i];
 		struct wa_instance *in = __atomic_load_n(&w->running, __ATOMIC_SEQ_CST);
-		uint64_t since = __atomic_load_n(&w->running_since, __ATOMIC_RELAXED);
+		uint64_t seq = __atomic_load_n(&w->run_seq, __ATOMIC_RELAXED), cpu;
 		if (!in)
 			continue;
 		any = 1;
+		cpu = cpu_ns(s, w);
+		if (seq != s->seq) {
+			s->seq = seq, s->cpu = cpu, s->used = 0;
+			continue;
+		}
+		s->used += cpu - s->cpu;
+		s->cpu = cpu;
 		/* a guest that finished since we read it gets a spurious
 		 * request, which its next call drops or obeys: harmless */
-		if (t > since && t - since >= SLICE_NS)
+		if (s->used >= SLICE_NS)
 			wa_instance_preempt(in);
 	}
 	return any;
@@ -53,14 +93,14 @@ ticker(void *arg)
 	(void)arg;
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		nanosleep(&ts, NULL);
-		idle = look(now_ns()) ? 0 : idle + 1;
+		idle = look() ? 0 : idle + 1;
 		if (idle < IDLE_TICKS)
 			continue;
 		/* Dekker's order against ticker_poke: say we sleep, then look
 		 * again; a worker stores what it runs, then reads asleep */
 		pthread_mutex_lock(&lock);
 		__atomic_store_n(&asleep, 1, __ATOMIC_SEQ_CST);
-		if (look(now_ns()))
+		if (look())
 			asleep = 0;
 		while (__atomic_load_n(&asleep, __ATOMIC_SEQ_CST) && !stop)
 			pthread_cond_wait(&wake, &lock);
@@ -86,6 +126,8 @@ ticker_poke(void)
 int
 ticker_start(void)
 {
+	if (!(seen = calloc((size_t)nworkers, sizeof *seen)))
+		return -1;
 	return pthread_create(&thread, NULL, ticker, NULL) ? -1 : 0;
 }
 

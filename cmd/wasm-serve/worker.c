@@ -29,6 +29,10 @@ static int started, start_failed;
  * go once it has no request left, before it closes them itself. */
 #define DRAIN_GRACE_NS 1000000000ull
 
+/* How long one turn of the loop runs preempted guests before it looks
+ * at its sockets again: about one time slice (ticker.c). */
+#define RUNQ_BUDGET_NS 500000ull
+
 static void
 on_accept(h2o_socket_t *listener, const char *err)
 {
@@ -132,12 +136,16 @@ run_ready(struct worker *w)
 
 	while ((j = sleepers_pop_due(w, t)))
 		job_run(j);
-	if ((j = w->runq)) {
+	/* preempted guests, in turn, for about one slice in all: a guest
+	 * preempted by mistake (its thread lost its core) just finishes */
+	while ((j = w->runq)) {
 		w->runq = j->next;
 		if (!w->runq)
 			w->runq_tail = &w->runq;
 		j->next = NULL;
 		job_run(j);
+		if (now_ns() - t >= RUNQ_BUDGET_NS)
+			break;
 	}
 }
 
