@@ -233,6 +233,31 @@ path_vars(struct envb *e, const h2o_req_t *req, const struct route *r)
 	var(e, "REQUEST_URI", req->path.base, req->path.len);
 }
 
+/* The connection's local address: libh2o asks the kernel each time (it
+ * keeps only the peer's), so each thread keeps the answers of recent
+ * connections, by connection id (ids are consecutive: few collide). */
+#define LOCAL_CACHE 256
+
+static void
+local_addr(h2o_conn_t *conn, struct sockaddr_storage *ss)
+{
+	static __thread struct {
+		uint64_t id;
+		struct sockaddr_in6 sa;  /* big enough for both families */
+	} cache[LOCAL_CACHE];
+	size_t k = conn->id % LOCAL_CACHE;
+
+	if (cache[k].id != conn->id + 1) {
+		memset(ss, 0, sizeof *ss);
+		conn->callbacks->get_sockname(conn, (struct sockaddr *)ss);
+		memcpy(&cache[k].sa, ss, sizeof cache[k].sa);
+		cache[k].id = conn->id + 1;
+		return;
+	}
+	memset(ss, 0, sizeof *ss);
+	memcpy(ss, &cache[k].sa, sizeof cache[k].sa);
+}
+
 int
 cgi_env(struct job *j, h2o_req_t *req, const struct route *r, char **why)
 {
@@ -256,8 +281,7 @@ cgi_env(struct job *j, h2o_req_t *req, const struct route *r, char **why)
 	memset(&ss, 0, sizeof ss);
 	req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
 	addr_vars(&e, (struct sockaddr *)&ss, "REMOTE_ADDR", "REMOTE_PORT", host);
-	memset(&ss, 0, sizeof ss);
-	req->conn->callbacks->get_sockname(req->conn, (struct sockaddr *)&ss);
+	local_addr(req->conn, &ss);
 	addr_vars(&e, (struct sockaddr *)&ss, "SERVER_ADDR", "SERVER_PORT", host);
 	server_name(&e, req, host);
 	/* h2o keeps Host (HTTP/2's :authority) out of the header list */

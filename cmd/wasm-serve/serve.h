@@ -153,6 +153,7 @@ struct worker {
 	 * runs that tells one run from the next */
 	struct wa_instance *running;
 	uint64_t run_seq;
+	int waiting;                 /* preempted guests wait their turn */
 	/* set by the main thread, then the wake event */
 	int reload, drain, stopped;
 	uint64_t drain_at;

@@ -17,7 +17,12 @@
 
 #define SLICE_NS 500000ull      /* a guest runs this long before others' turn */
 #define TICK_NS 250000ull       /* so it runs between SLICE and SLICE + TICK */
-#define IDLE_TICKS 400          /* 100 ms with nothing running: sleep */
+/* While every guest the ticker sees is new (short requests), it looks
+ * only this often: a guest found running at two looks in a row, or one
+ * preempted and waiting, brings back the fast ticks.  A long guest's
+ * first slice can so be 2 ms, its others are half a millisecond. */
+#define SLOW_TICK_NS 1000000ull
+#define IDLE_NS 100000000ull    /* nothing running this long: sleep */
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
@@ -51,50 +56,60 @@ cpu_ns(struct seen *s, struct worker *w)
 }
 
 /*
- * One look at every worker: 1 if any guest is running.  A run is
- * preempted once it has had SLICE of its thread's CPU time, counted
- * from the first tick that saw it: CPU time, not wall time, so that a
- * thread the kernel took off its core is not blamed for it.
+ * One look at every worker.  A run is preempted once it has had SLICE
+ * of its thread's CPU time, counted from the first look that saw it:
+ * CPU time, not wall time, so that a thread the kernel took off its
+ * core is not blamed for it.  Returns 0 if no guest runs, 1 if only new
+ * ones do, 2 if a guest ran through two looks or waits preempted.
  */
 static int
 look(void)
 {
-	int i, any = 0;
+	int i, state = 0;
 
 	for (i = 0; i < nworkers; i++) {
 		struct worker *w = &workers[i];
 		struct seen *s = &seen[i];
 		struct wa_instance *in = __atomic_load_n(&w->running, __ATOMIC_SEQ_CST);
 		uint64_t seq = __atomic_load_n(&w->run_seq, __ATOMIC_RELAXED), cpu;
+		if (__atomic_load_n(&w->waiting, __ATOMIC_RELAXED))
+			state = 2;
 		if (!in)
 			continue;
-		any = 1;
-		cpu = cpu_ns(s, w);
+		state = state ? state : 1;
 		if (seq != s->seq) {
-			s->seq = seq, s->cpu = cpu, s->used = 0;
+			s->seq = seq, s->cpu = UINT64_MAX, s->used = 0;
 			continue;
 		}
-		s->used += cpu - s->cpu;
+		state = 2;
+		cpu = cpu_ns(s, w);
+		if (s->cpu != UINT64_MAX)
+			s->used += cpu - s->cpu;
 		s->cpu = cpu;
 		/* a guest that finished since we read it gets a spurious
 		 * request, which its next call drops or obeys: harmless */
 		if (s->used >= SLICE_NS)
 			wa_instance_preempt(in);
 	}
-	return any;
+	return state;
 }
 
 static void *
 ticker(void *arg)
 {
-	struct timespec ts = {0, (long)TICK_NS};
-	int idle = 0;
+	uint64_t idle = 0, tick = SLOW_TICK_NS;
+	struct timespec ts;
+	int state;
 
 	(void)arg;
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)tick;
 		nanosleep(&ts, NULL);
-		idle = look() ? 0 : idle + 1;
-		if (idle < IDLE_TICKS)
+		state = look();
+		idle = state ? 0 : idle + tick;
+		tick = state == 2 ? TICK_NS : SLOW_TICK_NS;
+		if (idle < IDLE_NS)
 			continue;
 		/* Dekker's order against ticker_poke: say we sleep, then look
 		 * again; a worker stores what it runs, then reads asleep */

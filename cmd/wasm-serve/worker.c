@@ -147,6 +147,8 @@ run_ready(struct worker *w)
 		if (now_ns() - t >= RUNQ_BUDGET_NS)
 			break;
 	}
+	if (w->waiting != (w->runq != NULL))
+		__atomic_store_n(&w->waiting, w->runq != NULL, __ATOMIC_RELAXED);
 }
 
 static int
