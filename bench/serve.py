@@ -247,24 +247,35 @@ def row(name, r, extra=''):
     print('| %-12s | %9.0f | %8.2f | %8.2f | %8.1f |%s' % (name, r['rps'], r['p50'], r['p99'], r['cpu_us'], extra))
 
 
+def interleaved(servers, fn, runs=RUNS):
+    """Medians of fn(server) per server, the servers taking turns in
+    every round, so that a change in the machine's load falls on all."""
+    rs = {s.name: [] for s in servers}
+    for s in servers:
+        fn(s, 1)                   # warm up
+    for _ in range(runs):
+        for s in servers:
+            rs[s.name].append(fn(s, SECS))
+    return {n: {k: statistics.median(r[k] for r in v) for k in v[0]} for n, v in rs.items()}
+
+
 def table_hello(tmp):
     print('\n(a) hello: %d connections, %d s, median of %d runs' % (CONNS, SECS, RUNS))
     print('| server       |  req/s    | p50 ms   | p99 ms   | CPU us/req |')
     print('|---|---|---|---|---|')
-    res = {}
-    for start in (lambda: start_h2o(tmp), lambda: start_wasm(tmp, tmp + '/hello.so'),
-                  lambda: start_node(tmp, tmp + '/hello.wasm')):
-        s = start()
-        try:
-            measure(s, secs=1)     # warm up
-            res[s.name] = median_of(lambda: measure(s))
-            row(s.name, res[s.name])
-        finally:
+    servers = []
+    try:
+        servers = [start_h2o(tmp), start_wasm(tmp, tmp + '/hello.so'), start_node(tmp, tmp + '/hello.wasm')]
+        res = interleaved(servers, lambda s, secs: measure(s, secs=secs))
+    finally:
+        for s in servers:
             s.stop()
+    for n in ('h2o', 'wasm-serve', 'node'):
+        row(n, res[n])
     w, h, n = res['wasm-serve'], res['h2o'], res['node']
     print('\nwasm-serve CPU per request / h2o static: %.2fx (target <= 2x)' % (w['cpu_us'] / h['cpu_us']))
     print('wasm-serve throughput / Node per-request instance: %.1fx (target >= 20x)' % (w['rps'] / n['rps']))
-    print('wasm-serve CPU per request, Node / wasm-serve: %.1fx' % (n['cpu_us'] / w['cpu_us']))
+    print('CPU per request, Node / wasm-serve: %.1fx' % (n['cpu_us'] / w['cpu_us']))
     return res
 
 
@@ -272,14 +283,15 @@ def table_trap(tmp):
     print('\n(b) one request in ten traps (500): %d connections, median of %d runs' % (CONNS, RUNS))
     print('| server       |  req/s    | p50 ms   | p99 ms   | CPU us/req | non-2xx share |')
     print('|---|---|---|---|---|---|')
-    for start in (lambda: start_wasm(tmp, tmp + '/trap.so'), lambda: start_node(tmp, tmp + '/trap.wasm')):
-        s = start()
-        try:
-            measure(s, secs=1, script=tmp + '/trap.lua')
-            r = median_of(lambda: measure(s, script=tmp + '/trap.lua'))
-            row(s.name, r, ' %.3f |' % (r['non2xx'] / max(r['n'], 1)))
-        finally:
+    servers = []
+    try:
+        servers = [start_wasm(tmp, tmp + '/trap.so'), start_node(tmp, tmp + '/trap.wasm')]
+        res = interleaved(servers, lambda s, secs: measure(s, secs=secs, script=tmp + '/trap.lua'))
+    finally:
+        for s in servers:
             s.stop()
+    for n in ('wasm-serve', 'node'):
+        row(n, res[n], ' %.3f |' % (res[n]['non2xx'] / max(res[n]['n'], 1)))
 
 
 def table_mix(tmp):
