@@ -394,8 +394,16 @@ job_run(struct job *j)
 	}
 	__atomic_store_n(&w->run_seq, w->run_seq + 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&w->running, j->inst, __ATOMIC_SEQ_CST);
-	ticker_poke();
-	code = j->state == JOB_NEW ? wa_call(j->inst, j->wref->m->start, NULL) : wa_resume(j->inst, 0);
+	if (j->state == JOB_NEW) {
+		ticker_poke();
+		code = wa_call(j->inst, j->wref->m->start, NULL);
+	} else {
+		/* a guest known to be long: its own timer ends the slice, on
+		 * time even when the ticker thread waits for a core */
+		slice_arm(w);
+		code = wa_resume(j->inst, 0);
+		slice_disarm(w);
+	}
 	__atomic_store_n(&w->running, NULL, __ATOMIC_RELEASE);
 	if (code == WA_PREEMPTED) {
 		j->state = JOB_PREEMPTED;

@@ -154,6 +154,7 @@ struct worker {
 	struct wa_instance *running;
 	uint64_t run_seq;
 	int waiting;                 /* preempted guests wait their turn */
+	timer_t slice_timer;         /* ends a resumed guest's slice */
 	/* set by the main thread, then the wake event */
 	int reload, drain, stopped;
 	uint64_t drain_at;
@@ -194,6 +195,10 @@ const char *cgi_protocol(int version);
 int ticker_start(void);
 void ticker_stop(void);
 void ticker_poke(void);              /* a guest starts: make sure it ticks */
+int slice_init(void);
+int slice_timer_create(struct worker *);
+void slice_arm(struct worker *);
+void slice_disarm(struct worker *);
 
 /* ---- log.c ---- */
 void log_open(void);

@@ -9,9 +9,14 @@
  * no system call, no lock per request.  With no guest
  * running for a while the ticker sleeps until a worker pokes it.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "serve.h"
 
@@ -154,4 +159,68 @@ ticker_stop(void)
 	asleep = 0;
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * The slice timer of a resumed guest.  A guest that was preempted once
+ * is a long one; each of its later slices is ended by a timer of the
+ * worker's own, whose signal goes to the worker's thread, so that the
+ * slice ends on time even when the ticker thread waits for a core.  Two
+ * system calls per slice of a long guest; short guests never arm it.
+ */
+#define SLICE_SIGNAL (SIGRTMIN + 1)
+
+static __thread struct worker *self;
+
+static void
+on_slice(int sig, siginfo_t *si, void *uc)
+{
+	struct wa_instance *in;
+
+	(void)sig, (void)si, (void)uc;
+	if (self && (in = __atomic_load_n(&self->running, __ATOMIC_RELAXED)))
+		wa_instance_preempt(in);
+}
+
+/* Once, before the workers start. */
+int
+slice_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_slice;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SLICE_SIGNAL, &sa, NULL);
+}
+
+/* In the worker's thread. */
+int
+slice_timer_create(struct worker *w)
+{
+	struct sigevent ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.sigev_notify = SIGEV_THREAD_ID;
+	ev.sigev_signo = SLICE_SIGNAL;
+	ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+	self = w;
+	return timer_create(CLOCK_MONOTONIC, &ev, &w->slice_timer);
+}
+
+void
+slice_arm(struct worker *w)
+{
+	struct itimerspec it = {{0, 0}, {0, (long)SLICE_NS}};
+
+	timer_settime(w->slice_timer, 0, &it, NULL);
+}
+
+void
+slice_disarm(struct worker *w)
+{
+	struct itimerspec it = {{0, 0}, {0, 0}};
+
+	timer_settime(w->slice_timer, 0, &it, NULL);
 }

@@ -166,6 +166,10 @@ worker_setup(struct worker *w, char *err, size_t errlen)
 	}
 	if (guest_setup(w, err, errlen))
 		return -1;
+	if (slice_timer_create(w)) {
+		snprintf(err, errlen, "timer_create: %s", strerror(errno));
+		return -1;
+	}
 	n = listen_fds(w->id, &fds);
 	if (!(w->listeners = calloc((size_t)n + 1, sizeof *w->listeners))) {
 		snprintf(err, errlen, "out of memory");
@@ -244,6 +248,8 @@ workers_start(void)
 	int i;
 
 	configure();
+	if (slice_init())
+		return -1;
 	if (!(workers = calloc((size_t)opt.threads, sizeof *workers)))
 		return -1;
 	nworkers = opt.threads;
