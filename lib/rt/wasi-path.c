@@ -311,14 +311,18 @@ path_open(struct wa_vmctx *ctx, int32_t fd, int32_t lookup, int32_t p, int32_t l
 	                (oflags & OFLAG_TRUNC ? RIGHT_PATH_FILESTAT_SET_SIZE : 0);
 	struct wasi_fd tmp, *f;
 	struct gpath g;
+	uint64_t dinh;
 	int32_t err, gfd;
 	uint8_t type;
 	int fl, h;
 
 	if (!(f = fd_get(ctx, fd, need, &tmp, &err)))
 		return err;
-	/* what a directory passes on is all a descriptor from it may get */
-	if (((uint64_t)base & ~f->inh) || ((uint64_t)inh & ~f->inh))
+	dinh = f->inh;
+	/* what a directory passes on is all a descriptor from it may get;
+	 * rights that do not apply to what a path can open (sockets) are
+	 * left out without complaint, as the witx allows */
+	if (((uint64_t)base | (uint64_t)inh) & ~dinh & (RIGHTS_DIR | RIGHTS_FILE))
 		return WASI_ENOTCAPABLE;
 	if ((err = get(ctx, fd, need, p, len, &g)) || (err = open_flags(lookup, oflags, (uint64_t)base, fdflags, &fl)))
 		return err;
@@ -327,7 +331,7 @@ path_open(struct wa_vmctx *ctx, int32_t fd, int32_t lookup, int32_t p, int32_t l
 	if ((h = rsv_open(wasi_host(ctx), g.dir, g.s, fl, 0666)) < 0)
 		return -h;
 	type = host_filetype(h);
-	if ((gfd = fd_add(ctx, h, type, (uint64_t)base & rights_for(type), (uint64_t)inh)) < 0)
+	if ((gfd = fd_add(ctx, h, type, (uint64_t)base & dinh & rights_for(type), (uint64_t)inh & dinh)) < 0)
 		return -gfd;
 	put32(ctx, (uint32_t)pfd, (uint32_t)gfd);
 	return WASI_ESUCCESS;
