@@ -119,6 +119,22 @@ open_path(struct wa_vmctx *ctx, struct gpath *g, int follow, int flags)
 	return rsv_open(wasi_host(ctx), g->dir, g->s, O_PATH | flags | (follow ? 0 : O_NOFOLLOW), 0);
 }
 
+/*
+ * One name in the directory (what readdir gives, so what walking a tree
+ * asks most): the kernel may look it up itself, without following a
+ * symlink, in one system call; nothing else can lead out.  1 if st is
+ * the answer, 0 if the full resolution must give it, or -(WASI errno).
+ */
+static int
+stat_one_name(const struct gpath *g, int follow, struct stat *st)
+{
+	if (!g->s[0] || strchr(g->s, '/') || !strcmp(g->s, ".") || !strcmp(g->s, ".."))
+		return 0;
+	if (fstatat(g->dir, g->s, st, AT_SYMLINK_NOFOLLOW))
+		return -wasi_errno(errno);
+	return !follow || !S_ISLNK(st->st_mode);
+}
+
 static int32_t
 path_filestat_get(struct wa_vmctx *ctx, int32_t fd, int32_t flags, int32_t p, int32_t len, int32_t buf)
 {
@@ -131,6 +147,8 @@ path_filestat_get(struct wa_vmctx *ctx, int32_t fd, int32_t flags, int32_t p, in
 		return err;
 	if (!gmem(ctx, (uint32_t)buf, 64))
 		return WASI_EFAULT;
+	if ((h = stat_one_name(&g, flags & LOOKUP_SYMLINK_FOLLOW, &st)))
+		return h < 0 ? -h : wasi_put_filestat(ctx, (uint32_t)buf, &st);
 	if ((h = open_path(ctx, &g, flags & LOOKUP_SYMLINK_FOLLOW, 0)) < 0)
 		return -h;
 	err = result(fstat(h, &st));
