@@ -277,6 +277,52 @@ times(void)
 	CHECK(unlink("tlink") == 0);
 }
 
+/* Many entries with long names: several getdents64 buffers and guest
+ * buffers, entries cut short at a buffer's end, and telldir/seekdir
+ * (cookies) in the middle. */
+static void
+big_directory(void)
+{
+	char name[300], *at_mark = NULL;
+	struct dirent *e;
+	long mark = -1;
+	int i, n = 0, again = 0;
+	DIR *d;
+
+	CHECK(mkdir("many", 0755) == 0);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof name, "many/%03d-%0200d", i, i);
+		put(name, "");
+	}
+	CHECK((d = opendir("many")) != NULL);
+	while ((e = readdir(d))) {
+		if (++n == 150) {
+			mark = telldir(d);
+			e = readdir(d);
+			n++;
+			at_mark = e ? strdup(e->d_name) : NULL;
+		}
+	}
+	seekdir(d, mark);
+	e = readdir(d);
+	printf("big directory: %d entries; after seekdir, the same entry: %d\n", n,
+	       e && at_mark && !strcmp(e->d_name, at_mark));
+	while (readdir(d))
+		again++;
+	printf("  entries after it: %d\n", again);
+	rewinddir(d);
+	for (n = 0; readdir(d); n++)
+		;
+	printf("  after rewinddir: %d entries\n", n);
+	closedir(d);
+	free(at_mark);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof name, "many/%03d-%0200d", i, i);
+		CHECK(unlink(name) == 0);
+	}
+	CHECK(rmdir("many") == 0);
+}
+
 static void
 polling(void)
 {
@@ -308,6 +354,7 @@ main(void)
 	renames();
 	links();
 	times();
+	big_directory();
 	polling();
 	CHECK(unlink("a.txt") == 0 && unlink("b.bin") == 0 && unlink("target.txt") == 0 && unlink("sub/c2.txt") == 0);
 	CHECK(rmdir("sub") == 0);
