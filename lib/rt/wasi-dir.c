@@ -1,8 +1,8 @@
 /*
  * WASI fd_readdir.  A guest directory descriptor that is read gets a
- * host descriptor of its own for the directory (reading moves the
- * offset, which a preopen shares with every instance) and a buffer of
- * getdents64 records.  The cookie of an entry is the kernel's d_off of
+ * buffer of getdents64 records, and, if its host descriptor is shared
+ * (a preopen: reading moves the offset, which every instance shares),
+ * a host descriptor of its own for the directory.  The cookie of an entry is the kernel's d_off of
  * the one before (where the next read starts), so any cookie the guest
  * got back can be seeked to; reading on from where the last call
  * stopped takes no seek.  `.` and `..` are listed as the kernel lists
@@ -23,7 +23,8 @@
 
 struct wasi_dir {
 	int fd;
-	uint64_t pos;                /* cookie of the record at off */
+	int own;                     /* fd is ours, not the entry's */
+	uint64_t pos;                /* cookie of the record at off: its index */
 	uint64_t self_ino;           /* the directory's own inode */
 	size_t len, off;             /* records in buf */
 	char buf[DIRBUF];
@@ -41,13 +42,14 @@ void
 wasi_dir_free(struct wasi_dir *d)
 {
 	if (d) {
-		close(d->fd);
+		if (d->own)
+			close(d->fd);
 		free(d);
 	}
 }
 
 static struct wasi_dir *
-dir_open(int host, int32_t *err)
+dir_open(int host, int shared, int32_t *err)
 {
 	struct wasi_dir *d = malloc(sizeof *d);
 	struct stat st;
@@ -56,9 +58,11 @@ dir_open(int host, int32_t *err)
 		*err = WASI_ENOMEM;
 		return NULL;
 	}
-	if ((d->fd = openat(host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(d->fd, &st)) {
+	d->own = shared;
+	d->fd = shared ? openat(host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : host;
+	if (d->fd < 0 || fstat(d->fd, &st)) {
 		*err = wasi_errno(errno);
-		if (d->fd >= 0)
+		if (d->own && d->fd >= 0)
 			close(d->fd);
 		free(d);
 		return NULL;
@@ -92,37 +96,65 @@ dtype(const struct wasi_dir *d, const struct dent64 *e)
 	return FT_UNKNOWN;
 }
 
+/* The record at d->off, reading more if need be: NULL at the end, or
+ * with *err set. */
+static const struct dent64 *
+next(struct wasi_dir *d, int32_t *err)
+{
+	ssize_t got;
+
+	if (d->off == d->len) {
+		if ((got = syscall(SYS_getdents64, d->fd, d->buf, sizeof d->buf)) < 0)
+			*err = wasi_errno(errno);
+		if (got <= 0)
+			return NULL;
+		d->len = (size_t)got;
+		d->off = 0;
+	}
+	return (const struct dent64 *)(d->buf + d->off);
+}
+
+/* Position d at cookie: 0 or a WASI errno. */
+static int32_t
+seek(struct wasi_dir *d, uint64_t cookie)
+{
+	int32_t err = 0;
+
+	if (cookie == d->pos)
+		return 0;
+	if (cookie < d->pos) {
+		if (lseek(d->fd, 0, SEEK_SET) < 0)
+			return wasi_errno(errno);
+		d->pos = 0;
+		d->len = d->off = 0;
+	}
+	while (d->pos < cookie) {
+		const struct dent64 *e = next(d, &err);
+		if (!e)
+			return err;   /* past the end: reads find nothing */
+		d->off += e->d_reclen;
+		d->pos++;
+	}
+	return 0;
+}
+
 /* Fill out[0, cap) with entries from cookie on; the bytes used. */
 static int32_t
 fill(struct wasi_dir *d, int preopen, uint64_t cookie, uint8_t *out, uint32_t cap, uint32_t *used)
 {
-	uint32_t n = 0;
-	ssize_t got;
+	const struct dent64 *e;
+	uint32_t n = 0, namlen, k;
+	uint8_t hdr[24];
+	uint64_t ino, nextc;
+	int32_t err = 0;
 
-	if (cookie != d->pos || d->off > d->len) {
-		if (lseek(d->fd, (off_t)cookie, SEEK_SET) < 0)
-			return wasi_errno(errno);
-		d->pos = cookie;
-		d->len = d->off = 0;
-	}
-	while (n < cap) {
-		const struct dent64 *e;
-		uint8_t hdr[24];
-		uint32_t namlen, k;
-		uint64_t ino;
-		if (d->off == d->len) {
-			got = syscall(SYS_getdents64, d->fd, d->buf, sizeof d->buf);
-			if (got < 0)
-				return wasi_errno(errno);
-			if (got == 0)
-				break;
-			d->len = (size_t)got;
-			d->off = 0;
-		}
-		e = (const struct dent64 *)(d->buf + d->off);
+	if ((err = seek(d, cookie)))
+		return err;
+	while (n < cap && (e = next(d, &err))) {
 		namlen = (uint32_t)strlen(e->d_name);
 		ino = preopen && !strcmp(e->d_name, "..") ? d->self_ino : e->d_ino;
-		memcpy(hdr, &e->d_off, 8);
+		nextc = d->pos + 1;
+		memcpy(hdr, &nextc, 8);
 		memcpy(hdr + 8, &ino, 8);
 		memcpy(hdr + 16, &namlen, 4);
 		memset(hdr + 20, 0, 4);
@@ -136,9 +168,11 @@ fill(struct wasi_dir *d, int preopen, uint64_t cookie, uint8_t *out, uint32_t ca
 		n += k;
 		if (k < namlen)
 			break;
-		d->pos = (uint64_t)e->d_off;
+		d->pos++;
 		d->off += e->d_reclen;
 	}
+	if (err)
+		return err;
 	*used = n;
 	return WASI_ESUCCESS;
 }
@@ -157,7 +191,7 @@ fd_readdir(struct wa_vmctx *ctx, int32_t fd, int32_t buf, int32_t len, int64_t c
 		return WASI_EFAULT;
 	if (f->kind != FD_HOST)
 		return WASI_ENOTDIR;
-	if (!f->dir && !(f->dir = dir_open(f->host, &err)))
+	if (!f->dir && !(f->dir = dir_open(f->host, !f->own, &err)))
 		return err;
 	if ((err = fill(f->dir, f->pre != 0, (uint64_t)cookie, out, (uint32_t)len, &used)))
 		return err;

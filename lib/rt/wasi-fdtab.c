@@ -402,8 +402,10 @@ buf_write(struct wa_instance *I, void *arg, const void *p, uint64_t len)
 	struct wa_wasi_buffer *b = arg;
 
 	(void)I;
-	if (len > b->max - b->len || b->len > b->max)
+	if (b->len >= b->max)
 		return -WASI_EFBIG;
+	if (len > b->max - b->len)
+		len = b->max - b->len;    /* as much as fits, as write(2) does */
 	if (b->len + len > b->cap) {
 		uint64_t cap = b->cap ? b->cap : 4096;
 		uint8_t *d;

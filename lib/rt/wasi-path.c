@@ -119,6 +119,22 @@ open_path(struct wa_vmctx *ctx, struct gpath *g, int follow, int flags)
 	return rsv_open(wasi_host(ctx), g->dir, g->s, O_PATH | flags | (follow ? 0 : O_NOFOLLOW), 0);
 }
 
+/*
+ * One name in the directory (what readdir gives, so what walking a tree
+ * asks most): the kernel may look it up itself, without following a
+ * symlink, in one system call; nothing else can lead out.  1 if st is
+ * the answer, 0 if the full resolution must give it, or -(WASI errno).
+ */
+static int
+stat_one_name(const struct gpath *g, int follow, struct stat *st)
+{
+	if (!g->s[0] || strchr(g->s, '/') || !strcmp(g->s, ".") || !strcmp(g->s, ".."))
+		return 0;
+	if (fstatat(g->dir, g->s, st, AT_SYMLINK_NOFOLLOW))
+		return -wasi_errno(errno);
+	return !follow || !S_ISLNK(st->st_mode);
+}
+
 static int32_t
 path_filestat_get(struct wa_vmctx *ctx, int32_t fd, int32_t flags, int32_t p, int32_t len, int32_t buf)
 {
@@ -131,6 +147,8 @@ path_filestat_get(struct wa_vmctx *ctx, int32_t fd, int32_t flags, int32_t p, in
 		return err;
 	if (!gmem(ctx, (uint32_t)buf, 64))
 		return WASI_EFAULT;
+	if ((h = stat_one_name(&g, flags & LOOKUP_SYMLINK_FOLLOW, &st)))
+		return h < 0 ? -h : wasi_put_filestat(ctx, (uint32_t)buf, &st);
 	if ((h = open_path(ctx, &g, flags & LOOKUP_SYMLINK_FOLLOW, 0)) < 0)
 		return -h;
 	err = result(fstat(h, &st));
@@ -311,14 +329,18 @@ path_open(struct wa_vmctx *ctx, int32_t fd, int32_t lookup, int32_t p, int32_t l
 	                (oflags & OFLAG_TRUNC ? RIGHT_PATH_FILESTAT_SET_SIZE : 0);
 	struct wasi_fd tmp, *f;
 	struct gpath g;
+	uint64_t dinh;
 	int32_t err, gfd;
 	uint8_t type;
 	int fl, h;
 
 	if (!(f = fd_get(ctx, fd, need, &tmp, &err)))
 		return err;
-	/* what a directory passes on is all a descriptor from it may get */
-	if (((uint64_t)base & ~f->inh) || ((uint64_t)inh & ~f->inh))
+	dinh = f->inh;
+	/* what a directory passes on is all a descriptor from it may get;
+	 * rights that do not apply to what a path can open (sockets) are
+	 * left out without complaint, as the witx allows */
+	if (((uint64_t)base | (uint64_t)inh) & ~dinh & (RIGHTS_DIR | RIGHTS_FILE))
 		return WASI_ENOTCAPABLE;
 	if ((err = get(ctx, fd, need, p, len, &g)) || (err = open_flags(lookup, oflags, (uint64_t)base, fdflags, &fl)))
 		return err;
@@ -327,7 +349,7 @@ path_open(struct wa_vmctx *ctx, int32_t fd, int32_t lookup, int32_t p, int32_t l
 	if ((h = rsv_open(wasi_host(ctx), g.dir, g.s, fl, 0666)) < 0)
 		return -h;
 	type = host_filetype(h);
-	if ((gfd = fd_add(ctx, h, type, (uint64_t)base & rights_for(type), (uint64_t)inh)) < 0)
+	if ((gfd = fd_add(ctx, h, type, (uint64_t)base & dinh & rights_for(type), (uint64_t)inh & dinh)) < 0)
 		return -gfd;
 	put32(ctx, (uint32_t)pfd, (uint32_t)gfd);
 	return WASI_ESUCCESS;

@@ -24,7 +24,9 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -116,8 +118,32 @@ push(struct walk *w, int fd)
 	return 0;
 }
 
+/* /proc's magic links (/proc/self/root, /proc/self/fd/N, ...) lead
+ * wherever the kernel says, not where their text says: openat2 refuses
+ * them (RESOLVE_NO_MAGICLINKS: ELOOP), and so does the walk, knowing
+ * them as links on procfs whose text is absolute or no path at all
+ * ("socket:[42]"). */
+static int
+magic(const struct walk *w, const char *name, const char *target)
+{
+	struct statfs fs;
+	int fd, r = 0;
+
+	if (target[0] != '/' && !strchr(target, ':'))
+		return 0;
+	if ((fd = openat(cur(w), name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		r = !fstatfs(fd, &fs) && fs.f_type == PROC_SUPER_MAGIC;
+		close(fd);
+	}
+	return r;
+}
+
 /* Replace the component at name (the rest follows at rest) by the
- * target of the symlink it names. */
+ * target of the symlink it names: 0, RETRY if it is no symlink any more
+ * (a rename raced with us: look at it again), or -(WASI errno). */
+#define RETRY (-1001)
+/* last_step: a symlink was spliced in, go on with w->buf */
+#define SPLICED (-1000)
 static int
 splice_link(struct walk *w, const char *name, const char *rest)
 {
@@ -129,11 +155,14 @@ splice_link(struct walk *w, const char *name, const char *rest)
 	if (++w->links > MAX_LINKS)
 		return -WASI_ELOOP;
 	if ((n = readlinkat(cur(w), name, target, sizeof target)) < 0)
-		return fail(errno);
+		return errno == EINVAL ? RETRY : fail(errno);
 	if ((size_t)n >= sizeof target)
 		return -WASI_ENAMETOOLONG;
 	if (n == 0)
 		return -WASI_ENOENT;
+	target[n] = 0;
+	if (magic(w, name, target))
+		return -WASI_ELOOP;
 	if (target[0] == '/')
 		return -WASI_ENOTCAPABLE;
 	if (!(nb = malloc((size_t)n + 1 + restlen + 1)))
@@ -164,7 +193,7 @@ is_link(const struct walk *w, const char *comp)
  * The last component, comp, in the current directory.  To open: opened
  * with FLAGS and MODE, its fd returned; a trailing slash (slash) asks
  * for a directory.  PARENT: the current directory returned, comp (and
- * the slash) copied to name.  1: comp is a symlink to follow, spliced
+ * the slash) copied to name.  SPLICED: comp is a symlink to follow, spliced
  * into w->buf.
  */
 static int
@@ -180,7 +209,7 @@ last_step(struct walk *w, const char *comp, int slash, int parent, int follow, i
 		if (r < 0)
 			return r;
 		if (r)
-			return (r = splice_link(w, comp, slash ? "/" : "")) ? r : 1;
+			return (r = splice_link(w, comp, slash ? "/" : "")) ? r : SPLICED;
 	}
 	if (parent) {
 		strcpy(name, comp);
@@ -204,7 +233,7 @@ last_step(struct walk *w, const char *comp, int slash, int parent, int follow, i
 static int
 walk(struct walk *w, int parent, int follow, int flags, mode_t mode, char *name)
 {
-	char *p = w->buf, comp[WASI_PATH_MAX];
+	char *p = w->buf, *start, comp[WASI_PATH_MAX];
 	size_t len;
 	int fd, last, slash, r;
 	struct stat st;
@@ -214,6 +243,7 @@ walk(struct walk *w, int parent, int follow, int flags, mode_t mode, char *name)
 			return -WASI_ENOTCAPABLE;
 		if (!*p)
 			return -WASI_ENOENT;
+		start = p;
 		len = strcspn(p, "/");
 		memcpy(comp, p, len);
 		comp[len] = 0;
@@ -230,9 +260,9 @@ walk(struct walk *w, int parent, int follow, int flags, mode_t mode, char *name)
 		}
 		if (last) {
 			r = last_step(w, comp, slash, parent, follow || (slash && !parent), flags, mode, name);
-			if (r != 1)
+			if (r != SPLICED && r != RETRY)
 				return r;
-			p = w->buf;
+			p = r == RETRY ? start : w->buf;
 			continue;
 		}
 		if (!strcmp(comp, "."))
@@ -245,9 +275,9 @@ walk(struct walk *w, int parent, int follow, int flags, mode_t mode, char *name)
 		}
 		if (S_ISLNK(st.st_mode)) {
 			close(fd);
-			if ((r = splice_link(w, comp, p)))
+			if ((r = splice_link(w, comp, p)) && r != RETRY)
 				return r;
-			p = w->buf;
+			p = r == RETRY ? start : w->buf;
 		} else if (!S_ISDIR(st.st_mode)) {
 			close(fd);
 			return -WASI_ENOTDIR;
