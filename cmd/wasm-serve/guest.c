@@ -18,8 +18,9 @@
 
 #define WASI_EFBIG 22
 #define WASI_EIO 29
-/* Bytes of stderr one request may log; the rest is counted, not kept. */
-#define MAX_STDERR (64u << 10)
+/* Lines of stderr one request may log (each up to 511 bytes); the rest
+ * is dropped, and the log says so. */
+#define MAX_STDERR_LINES 100
 
 /* What a worker holds of a module: its requests are counted here, by
  * the worker alone; the shared count moves only when a worker takes or
@@ -188,16 +189,17 @@ write_err(struct wa_instance *inst, void *arg, const void *buf, uint64_t len)
 	const char *p = buf, *end = p + len;
 
 	(void)arg;
-	for (; p < end; p++) {
-		if (j->errtotal++ >= MAX_STDERR)
-			continue;
+	for (; p < end && j->errtotal < MAX_STDERR_LINES; p++) {
 		if (*p == '\n' || j->errlen == sizeof j->errline - 1) {
 			logreq(j, "stderr: %.*s", (int)j->errlen, j->errline);
 			j->errlen = 0;
+			if (++j->errtotal == MAX_STDERR_LINES)
+				logreq(j, "stderr: more than %d lines; the rest is not logged", MAX_STDERR_LINES);
 			if (*p == '\n')
 				continue;
 		}
-		j->errline[j->errlen++] = *p;
+		/* no terminal escapes or other control bytes in the log */
+		j->errline[j->errlen++] = (unsigned char)*p < 32 && *p != '\t' ? '?' : *p == 127 ? '?' : *p;
 	}
 	return (int64_t)len;
 }

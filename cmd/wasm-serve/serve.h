@@ -7,7 +7,8 @@
  *	worker.c   one event loop per thread (h2o): accept, requests
  *	guest.c    a request's instance: run, preempt, sleep, finish
  *	cgi.c      the CGI/1.1 environment; the guest's CGI header block
- *	ticker.c   the time-slice thread that preempts long-running guests
+ *	ticker.c   time slices: the thread that preempts long-running
+ *	           guests, and the timer of a resumed guest's slice
  *	log.c      error log lines and the access log
  *	metrics.c  counters and the Prometheus text
  *
@@ -121,7 +122,7 @@ struct job {
 	size_t outlen, outcap;
 	int outfull;
 	char errline[512];
-	size_t errlen, errtotal;
+	size_t errlen, errtotal;     /* stderr: the line so far, lines logged */
 	/* the CGI environment, rebuilt per request in reused buffers */
 	char *envbuf;
 	size_t envcap;
