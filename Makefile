@@ -20,6 +20,8 @@ LIBS_wasm-lower = $(LLVM_LIBS)
 LIBS_wasm-codegen = $(LLVM_LIBS)
 # --host libraries call the API (wa_*) inside wasm-run
 LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm -Wl,--export-dynamic-symbol=wa_*
+LIBS_wasm-serve = $(LIBWASMRT) $(H2O_LIBS) -ldl -lpthread -lm
+CFLAGS_wasm-serve = $(H2O_CFLAGS)
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
 CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \
@@ -52,7 +54,7 @@ $(LIBWASMRT): $(patsubst %,$(O)/%.o,$(basename $(RTSRC)))
 	rm -f $@ && ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run,$$*),$(LIBWASMRT))
+$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run wasm-serve,$$*),$(LIBWASMRT))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_$*) $(LIBWASM) -lm
 
@@ -102,11 +104,23 @@ install: all
 # libFuzzer targets, runnable by hand (fuzz/README).
 FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -D_GNU_SOURCE -Ilib
-fuzz: $(O)/fuzz/parse_fuzz $(O)/fuzz/verify_fuzz
+fuzz: $(O)/fuzz/parse_fuzz $(O)/fuzz/verify_fuzz $(O)/fuzz/wasi_fuzz
 
 $(O)/fuzz/%_fuzz: fuzz/%_fuzz.c $(LIBSRC) lib/*.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIBSRC) -lm
+
+# The WASI host functions: the target includes the runtime's sources
+# and runs a guest that our own tools compile.
+$(O)/fuzz/wasi_guest.so: fuzz/wasi_guest.wat $(addprefix $(BIN)/,$(TOOLS)) $(LIBBUILTINS)
+	@mkdir -p $(@D)
+	wat2wasm $< -o $(O)/fuzz/wasi_guest.wasm
+	$(BIN)/wasm-aot $(O)/fuzz/wasi_guest.wasm -o $@
+
+$(O)/fuzz/wasi_fuzz: fuzz/wasi_fuzz.c $(RTSRC) lib/rt/*.h lib/*.h $(O)/fuzz/wasi_guest.so
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -DWA_FUZZ_GUEST='"$(abspath $(O)/fuzz/wasi_guest.so)"' -o $@ $< $(RTSRC) \
+		-ldl -lpthread -lm
 
 # Benchmarks: every executable bench/*.sh and bench/*.py, each printing
 # its tables (and drawing its plots) with the machine named.

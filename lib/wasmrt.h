@@ -9,7 +9,7 @@
  *	struct wa_region *r = wa_region_new(NULL, err, sizeof err);
  *	struct wa_module *m = wa_module_load("x.so", err, sizeof err);
  *	struct wa_host *h = wa_host_new();
- *	wa_wasi_add(h, &(struct wa_wasi_config){.argc = 1, .argv = av});
+ *	wa_wasi_add(h, &(struct wa_wasi_config){.argc = 1, .argv = av}, err, sizeof err);
  *	struct wa_instance *i = wa_instantiate(r, m, h, NULL, err, sizeof err);
  *	uint32_t f;
  *	wa_module_export_func(m, "_start", &f);
@@ -137,12 +137,74 @@ struct wa_wasi_config {
 	int envc;
 	char **envp;             /* "NAME=VALUE" */
 	int ndirs;
-	char **dirs;             /* "HOST::GUEST": recorded, not yet opened */
+	char **dirs;             /* "HOST" or "HOST::GUEST": preopened directories */
+	int nsockets;
+	const int *sockets;      /* listening sockets the host hands in */
+	unsigned flags;          /* WA_WASI_* */
+	uint32_t max_fds;        /* files one instance may hold open (1024) */
+	/*
+	 * If set, a poll_oneoff with nothing but clocks to wait for (a
+	 * sleep) calls this instead of blocking the thread: until is the
+	 * CLOCK_MONOTONIC time in ns the wait ends.  It runs inside the
+	 * guest's call and may wa_yield (a server's event loop goes on and
+	 * resumes the guest when the time has come); called again if it
+	 * returns early.  Returns 0 or a negative WASI errno, which
+	 * poll_oneoff returns.
+	 */
+	int32_t (*sleep)(struct wa_instance *, void *arg, uint64_t until);
+	void *sleep_arg;
 };
 
-/* Add the wasi_snapshot_preview1 functions to a host; cfg is copied
- * by reference and must outlive the instances. */
-void wa_wasi_add(struct wa_host *, const struct wa_wasi_config *cfg);
+/* Resolve paths by a component-by-component walk even where the kernel
+ * has openat2 with RESOLVE_BENEATH (Linux 5.6+), which is used
+ * otherwise. */
+#define WA_WASI_WALK 1u
+
+/*
+ * Add the wasi_snapshot_preview1 functions to a host.  The preopens are
+ * opened now, in order: the guest sees the directories from fd 3, then
+ * the sockets.  cfg is kept by reference and must outlive the
+ * instances; the host closes the directories it opened when it is
+ * freed (the sockets stay the caller's).  -1 if a directory cannot be
+ * opened.
+ */
+int wa_wasi_add(struct wa_host *, const struct wa_wasi_config *cfg, char *err, size_t errlen);
+
+/*
+ * Per-instance settings, for a server that gives every instance its own
+ * request: they hold until the instance is reset or freed, and are gone
+ * after.  Arguments and environment in place of the host's (the arrays
+ * must outlive the instance's calls):
+ */
+int wa_wasi_set_args(struct wa_instance *, int argc, char **argv, int envc, char **envp);
+
+/*
+ * Standard stream FD (0, 1 or 2) to host descriptor HOSTFD (not closed
+ * by us), or to callbacks.  read and write return the bytes done (0 at
+ * the end of input) or a negative WASI errno (-29 EIO, ...); they run on
+ * the guest's stack, inside its call, and may call wa_yield (a server
+ * suspends a guest that reads a body that has not arrived) or wa_trap.
+ * A callback stream is a pipe to the guest: neither seekable nor a
+ * terminal.
+ */
+struct wa_wasi_stream {
+	int64_t (*read)(struct wa_instance *, void *arg, void *buf, uint64_t len);
+	int64_t (*write)(struct wa_instance *, void *arg, const void *buf, uint64_t len);
+	void *arg;
+};
+int wa_wasi_stdio_fd(struct wa_instance *, int fd, int hostfd);
+int wa_wasi_stdio_stream(struct wa_instance *, int fd, const struct wa_wasi_stream *);
+
+/*
+ * A memory buffer as a stream: output appends to data (malloc'd, grown
+ * as needed, at most max bytes: past that a write fails with EFBIG),
+ * input reads from data[off, len).  The embedder frees data.
+ */
+struct wa_wasi_buffer {
+	uint8_t *data;
+	uint64_t len, cap, off, max;
+};
+int wa_wasi_stdio_buffer(struct wa_instance *, int fd, struct wa_wasi_buffer *);
 
 /* ---- instances ---- */
 
@@ -175,7 +237,8 @@ uint8_t *wa_instance_memory(const struct wa_instance *, uint64_t *size);
 void *wa_memory_ptr(struct wa_instance *, uint32_t addr, uint64_t len);
 int wa_memory_read(struct wa_instance *, uint32_t addr, void *buf, uint64_t len);
 int wa_memory_write(struct wa_instance *, uint32_t addr, const void *buf, uint64_t len);
-/* Ask a running instance to stop (any thread): trap "interrupted". */
+/* Ask a running instance to stop (any thread): trap "interrupted"
+ * (it wins over a preemption asked at the same time). */
 void wa_instance_interrupt(struct wa_instance *);
 /* Export NAME (len bytes) of an instance: its kind (WA_EXTERN_*) and
  * index in that kind's index space (for a function, what wa_call
@@ -227,8 +290,25 @@ const char *wa_trap_name(uint32_t code);
 #define WA_YIELDED 0x100
 uint64_t wa_yield(struct wa_instance *, uint64_t value);
 int wa_resume(struct wa_instance *, uint64_t value);
-/* 1 and the value passed to wa_yield if the instance is suspended. */
+/* 1 and the value passed to wa_yield if the instance is suspended
+ * (value 0 if preempted). */
 int wa_instance_yielded(const struct wa_instance *, uint64_t *value);
+
+/*
+ * Preemption, for an embedder that runs many guests on one thread (a
+ * server's event loop): from any thread (also a signal handler),
+ * wa_instance_preempt asks the call the instance is running to suspend
+ * at its next function entry or loop back-edge.  That wa_call or
+ * wa_resume returns WA_PREEMPTED, and the call is suspended as by
+ * wa_yield: wa_resume(inst, 0) continues it.  Only an outermost call
+ * made by the embedder is suspended: a request that finds the instance
+ * in its start function or in a call nested in a host function is
+ * dropped.  A request made while the instance runs nothing applies to
+ * its next call.  Costs nothing until asked: the guest tests the
+ * interrupt word it tests for wa_instance_interrupt anyway.
+ */
+#define WA_PREEMPTED 0x101
+void wa_instance_preempt(struct wa_instance *);
 
 /* From a host function: end the current call with trap CODE. */
 _Noreturn void wa_trap(struct wa_instance *, uint32_t code);

@@ -141,7 +141,7 @@ begin_loop(struct lower *L, const struct blocktype *bt)
 	L->sp = f->height;
 	for (i = 0; i < f->nparams; i++)
 		push(L, f->hphis[i]);
-	check_interrupt(L, 1);
+	check_interrupt(L);
 }
 
 static void

@@ -322,7 +322,7 @@ strip_begin(struct lower *L, struct frame *f)
 	s->outer = LLVMAppendBasicBlockInContext(L->C, L->F, "strip");
 	LLVMBuildBr(L->B, s->outer);
 	LLVMPositionBuilderAtEnd(L->B, s->outer);
-	check_interrupt(L, 1);
+	check_interrupt(L);
 	v1 = LLVMBuildLoad2(L->B, T, L->locals[s->iv], "");
 	v1 = LLVMBuildAdd(L->B, v1, LLVMConstInt(T, (uint64_t)s->step, 0), "");
 	N = s->bound_is_const ? LLVMConstInt(T, s->bound_const, 0)

@@ -170,17 +170,17 @@ add_call_attr(struct lower *L, LLVMValueRef call, const char *name)
 }
 
 /*
- * The module's trap stubs, so that a trap site is one direct call
- * rather than loads of ctx->rt and an indirect call in every function:
- *   wasm_aot_trap(ctx, code, fidx, sink)   noreturn: ends in unreachable
- *   wasm_aot_interrupt(ctx, fidx)          returns as far as LLVM knows
- * A loop's interrupt check calls the second and goes on in the loop,
- * so the check adds no exit edge to the loop: every exit edge leaves
- * all the loops around it, and loop passes that walk exits (loop
- * simplification, LCSSA, GVN's load walks) then cost the square of the
- * nesting depth.  The call site says it touches no guest memory, so
- * loads still move out of the loop around it; that is exact because
- * the runtime entry never returns into an interrupted guest.
+ * The module's two stubs, so that a trap site is one direct call rather
+ * than loads of ctx->rt and an indirect call in every function:
+ *   wasm_aot_trap(ctx, code, fidx, sink)   rt->trap; noreturn
+ *   wasm_aot_interrupt(ctx, fidx)          rt->interrupt; returns
+ * The interrupt check calls the second and goes on, so it adds no exit
+ * edge to a loop: an exit edge leaves every loop around it, and loop
+ * passes that walk exits (loop simplification, LCSSA, GVN's load walks)
+ * then cost the square of the nesting depth.  The call site says it
+ * touches no guest memory, so loads still move out of a loop around
+ * it: rt->interrupt either traps, or suspends a guest whose memory
+ * nothing changes until it is resumed (wasm-contract(5)).
  */
 static LLVMValueRef
 trap_stub(struct lower *L, int interrupt)
@@ -188,10 +188,11 @@ trap_stub(struct lower *L, int interrupt)
 	LLVMValueRef *slot = interrupt ? &L->interrupt_fn : &L->trap_fn, fn, rt, argv[3], call;
 	LLVMTypeRef args[4] = {L->ptr, L->i32, L->i32, L->i64}, fnty, rtty;
 	LLVMBasicBlockRef saved = LLVMGetInsertBlock(L->B);
+	unsigned i, n = interrupt ? 2 : 3;
 
 	if (*slot)
 		return *slot;
-	rtty = LLVMFunctionType(L->voidt, args, 3, 0);
+	rtty = LLVMFunctionType(L->voidt, args, n, 0);
 	fnty = LLVMFunctionType(L->voidt, args, interrupt ? 2 : 4, 0);
 	fn = *slot = LLVMAddFunction(L->M, interrupt ? "wasm_aot_interrupt" : "wasm_aot_trap", fnty);
 	set_func_attrs(L, fn);
@@ -201,13 +202,12 @@ trap_stub(struct lower *L, int interrupt)
 		add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "noreturn");
 	LLVMPositionBuilderAtEnd(L->B, LLVMAppendBasicBlockInContext(L->C, fn, "entry"));
 	rt = field(L, LLVMGetParam(fn, 0), VM_RT, L->ptr);
-	rt = field(L, rt, RT_TRAP * 8, LLVMPointerType(rtty, 0));
-	argv[0] = LLVMGetParam(fn, 0);
-	argv[1] = interrupt ? const_i32(L, WA_TRAP_INTERRUPTED) : LLVMGetParam(fn, 1);
-	argv[2] = LLVMGetParam(fn, interrupt ? 1 : 2);
+	rt = field(L, rt, (interrupt ? RT_INTERRUPT : RT_TRAP) * 8, LLVMPointerType(rtty, 0));
+	for (i = 0; i < n; i++)
+		argv[i] = LLVMGetParam(fn, i);
 	if (!interrupt)
 		anchor(L, LLVMGetParam(fn, 3)); /* the loads before the trap (keep_load) */
-	call = LLVMBuildCall2(L->B, rtty, rt, argv, 3, "");
+	call = LLVMBuildCall2(L->B, rtty, rt, argv, n, "");
 	if (interrupt) {
 		LLVMBuildRetVoid(L->B);
 	} else {
@@ -268,26 +268,26 @@ call_intrinsic(struct lower *L, const char *name, LLVMTypeRef *tys, unsigned nty
 	return LLVMBuildCall2(L->B, fnty, fn, args, nargs, "");
 }
 
-/* At function entry the interrupt check may leave through a trap
- * block; in a loop header it calls wasm_aot_interrupt and goes on (see
- * trap_stub). */
+/*
+ * The interrupt check at function entry and loop headers (strip headers
+ * in strip-mined loops): one load and a branch on the hot path.  When
+ * the word is set, wasm_aot_interrupt calls rt->interrupt, which traps
+ * "interrupted" (a deadline, wa_instance_interrupt) or suspends the
+ * guest to its host and returns here once resumed (preemption,
+ * wa_instance_preempt), so the code goes on after the call: the check
+ * adds no exit edge to any loop (see trap_stub).
+ */
 void
-check_interrupt(struct lower *L, int in_loop)
+check_interrupt(struct lower *L)
 {
-	LLVMValueRef v = field(L, L->ctx, VM_INTERRUPT, L->i32), cond, fn, argv[2], call;
-	LLVMBasicBlockRef slow, ok;
+	LLVMValueRef v = field(L, L->ctx, VM_INTERRUPT, L->i32), fn, argv[2], call;
+	LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->C, L->F, "interrupt");
+	LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->C, L->F, "");
 
 	LLVMSetVolatile(v, 1);
-	cond = LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), "");
-	if (!in_loop) {
-		trap_if(L, cond, WA_TRAP_INTERRUPTED);
-		return;
-	}
-	fn = trap_stub(L, 1);
-	slow = LLVMAppendBasicBlockInContext(L->C, L->F, "interrupt");
-	ok = LLVMAppendBasicBlockInContext(L->C, L->F, "");
-	LLVMBuildCondBr(L->B, cond, slow, ok);
+	LLVMBuildCondBr(L->B, LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), ""), slow, ok);
 	LLVMPositionBuilderAtEnd(L->B, slow);
+	fn = trap_stub(L, 1);
 	argv[0] = L->ctx;
 	argv[1] = const_i32(L, L->fidx);
 	call = LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 2, "");
@@ -391,7 +391,7 @@ begin_function(struct lower *L, uint32_t i)
 	fp = LLVMBuildPtrToInt(L->B, fp, L->i64, "");
 	limit = field(L, L->ctx, VM_STACK_LIMIT, L->i64);
 	trap_if(L, LLVMBuildICmp(L->B, LLVMIntULT, fp, limit, ""), WA_TRAP_STACK_EXHAUSTED);
-	check_interrupt(L, 0);
+	check_interrupt(L);
 	L->mem_base = NULL;
 	if (mod_nmems(L->m)) {
 		L->mem_base = field(L, L->ctx, VM_MEM0_BASE, L->ptr);

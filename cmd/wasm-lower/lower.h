@@ -21,7 +21,7 @@ enum {
 enum rtfn {
 	RT_TRAP, RT_MEMORY_GROW, RT_MEMORY_INIT, RT_DATA_DROP, RT_MEMORY_COPY,
 	RT_MEMORY_FILL, RT_TABLE_INIT, RT_ELEM_DROP, RT_TABLE_COPY, RT_TABLE_GROW,
-	RT_TABLE_FILL, RT_HOST_CALL,
+	RT_TABLE_FILL, RT_HOST_CALL, RT_INTERRUPT,
 };
 
 /* Heap layout in guard mode: accesses reaching past the guard get an
@@ -119,7 +119,7 @@ LLVMValueRef call_intrinsic(struct lower *, const char *name, LLVMTypeRef *tys, 
 LLVMValueRef const_i32(struct lower *, uint32_t);
 LLVMValueRef const_i64(struct lower *, uint64_t);
 LLVMValueRef bool_to_i32(struct lower *, LLVMValueRef);
-void check_interrupt(struct lower *, int in_loop);
+void check_interrupt(struct lower *);
 void set_func_attrs(struct lower *, LLVMValueRef fn);
 void lower_module(struct lower *);
 uint32_t lower_split(struct lower *, const char *dir, void (*write)(struct lower *, const char *path));
