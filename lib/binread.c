@@ -139,7 +139,7 @@ bin_count(struct reader *r, size_t minsize)
 	return n;
 }
 
-static int
+int
 utf8_valid(const uint8_t *s, size_t n)
 {
 	size_t i = 0;

@@ -242,6 +242,7 @@ uint32_t mod_nmems(const struct module *);
 uint32_t mod_nglobals(const struct module *);
 const char *mod_funcname(const struct module *, uint32_t func, uint32_t *len);
 const char *valtype_name(uint8_t t);  /* "i32", ..., "funcref"; NULL if not one */
+int utf8_valid(const uint8_t *s, size_t n); /* well-formed UTF-8 (binread.c) */
 
 /*
  * Readers and writer.  Readers report the first error through diag.h

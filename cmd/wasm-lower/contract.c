@@ -409,7 +409,8 @@ emit_contract(struct lower *L)
 	f[29] = const_i64(L, 0); /* cpu_features: wasm-codegen fills it */
 	f[30] = LLVMConstNull(L->ptr);
 	f[31] = m->has_modname ? bytes(L, m->modname, m->modnamelen, 1) : LLVMConstNull(L->ptr);
-	g = LLVMAddGlobal(L->M, T.contract, WA_CONTRACT_SYMBOL);
+	g = LLVMAddGlobal(L->M, T.contract, "");
+	set_symbol(g, WA_CONTRACT_SYMBOL);
 	LLVMSetInitializer(g, cs(T.contract, f, WA_CONTRACT_NFIELDS));
 	LLVMSetGlobalConstant(g, 1);
 }

@@ -221,19 +221,6 @@ check_interrupt(struct lower *L)
 	trap_if(L, LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), ""), WA_TRAP_INTERRUPTED);
 }
 
-/* Symbol of function idx: its name-section name, else wasm_func_N. */
-const char *
-func_symbol(const struct module *m, uint32_t idx, char *buf, size_t size)
-{
-	uint32_t len;
-	const char *name = mod_funcname(m, idx, &len);
-
-	if (name && len && len == strlen(name))
-		return name;
-	snprintf(buf, size, "wasm_func_%u", idx);
-	return buf;
-}
-
 static void
 add_attr(struct lower *L, LLVMValueRef fn, const char *k, const char *v)
 {
@@ -260,7 +247,6 @@ declare_functions(struct lower *L)
 {
 	const struct module *m = L->m;
 	uint32_t i;
-	char buf[32];
 
 	L->functypes = xcalloc(m->ntypes + 1, sizeof *L->functypes);
 	for (i = 0; i < m->ntypes; i++)
@@ -270,10 +256,10 @@ declare_functions(struct lower *L)
 		uint32_t t = m->funcs[i].type;
 		if (t >= m->ntypes)
 			lower_error(L, "function %u: type %u out of range", m->nfuncs_imported + i, t);
-		L->funcs[i] = LLVMAddFunction(L->M, func_symbol(m, m->nfuncs_imported + i, buf, sizeof buf),
-		                              L->functypes[t]);
+		L->funcs[i] = LLVMAddFunction(L->M, "", L->functypes[t]);
 		set_func_attrs(L, L->funcs[i]);
 	}
+	name_functions(L);
 }
 
 /* Entry block: params and locals into allocas, then the checks every
