@@ -3,6 +3,14 @@
 
 #include "module.h"
 
+_Static_assert(sizeof(struct instr) == 24, "struct instr grew: memory per instruction");
+
+uint8_t *
+instr_v128(struct arena *a, struct instr *in)
+{
+	return in->u.v128 = arena_alloc(a, 16);
+}
+
 uint32_t mod_nfuncs(const struct module *m) { return m->nfuncs_imported + m->nfuncs; }
 uint32_t mod_ntables(const struct module *m) { return m->ntables_imported + m->ntables; }
 uint32_t mod_nmems(const struct module *m) { return m->nmems_imported + m->nmems; }

@@ -474,13 +474,14 @@ v128_const(struct parser *P, struct instr *in)
 		;
 	if (s == 6)
 		ERR(P, t.line, "expected a v128 shape");
+	instr_v128(P->a, in);
 	for (i = 0; i < shapes[s].lanes; i++) {
 		uint64_t v;
 		uint32_t f;
 		int bytes = shapes[s].bits / 8;
 		t = peek(P);
 		if (t.kind != T_ATOM || !strchr("0123456789+-in", t.s[0]))
-			ERR(P, in->line, "v128.const %s needs %d lanes, found %d", shapes[s].shape,
+			ERR(P, in->pos, "v128.const %s needs %d lanes, found %d", shapes[s].shape,
 			    shapes[s].lanes, i);
 		next(P);
 		if (shapes[s].is_float && bytes == 4) {
@@ -534,17 +535,17 @@ blocktype(struct parser *P, struct instr *in)
 		next(P);
 	tr_push_label(P, is_id(&id) ? &id : NULL);
 	if (peek_group(P, "type")) {
-		in->bt.is_index = 1;
-		in->bt.index = typeuse(P, in->line);
+		in->valtype = BT_INDEX;
+		in->idx = typeuse(P, in->pos);
 		return;
 	}
 	param_results(P, &ft, 1);
 	if (ft.nparams == 0 && ft.nresults <= 1) {
-		in->bt.valtype = ft.nresults ? ft.results[0] : T_EMPTY;
+		in->valtype = ft.nresults ? ft.results[0] : T_EMPTY;
 		return;
 	}
-	in->bt.is_index = 1;
-	in->bt.index = implicit_type(P, &ft);
+	in->valtype = BT_INDEX;
+	in->idx = implicit_type(P, &ft);
 }
 
 static void
@@ -586,7 +587,7 @@ immediates(struct parser *P, struct instr *in)
 			v[n++] = index_ref(P, REF_LABEL);
 		}
 		if (!n)
-			ERR(P, in->line, "br_table needs at least a default label");
+			ERR(P, in->pos, "br_table needs at least a default label");
 		in->n = n - 1;
 		in->targets = v;
 		in->idx = v[n - 1];
@@ -594,7 +595,7 @@ immediates(struct parser *P, struct instr *in)
 	}
 	case IMM_CALLIND:
 		in->idx2 = peek_number(P) ? index_ref(P, NS_TABLE) : 0;
-		in->idx = typeuse(P, in->line);
+		in->idx = typeuse(P, in->pos);
 		break;
 	case IMM_MEM: memarg(P, in); break;
 	case IMM_MEMLANE: memarg(P, in); in->idx = lane(P); break;
@@ -631,6 +632,7 @@ immediates(struct parser *P, struct instr *in)
 	case IMM_V128: v128_const(P, in); break;
 	case IMM_LANE: in->idx = lane(P); break;
 	case IMM_SHUFFLE:
+		instr_v128(P->a, in);
 		for (i = 0; i < 16; i++)
 			in->u.v128[i] = (uint8_t)lane(P);
 		break;
@@ -661,7 +663,7 @@ tr_instr(struct parser *P, const struct token *t, struct instr *in)
 
 	build_optable();
 	memset(in, 0, sizeof *in);
-	in->line = t->line;
+	in->pos = t->line;
 	if (t->kind != T_ATOM || (op = find_op(t)) < 0)
 		ERR(P, t->line, "unknown instruction '%.*s'", (int)(t->len > 40 ? 40 : t->len), t->s ? t->s : "");
 	if (op == OP_SELECT && peek_group(P, "result"))
@@ -677,25 +679,29 @@ tr_instr(struct parser *P, const struct token *t, struct instr *in)
 	}
 }
 
+/* A new instruction at the end of the body being read.  The pointer
+ * stays good until the next tr_slot. */
 struct instr *
 tr_slot(struct parser *P)
 {
-	if (P->nscratch == P->capscratch) {
-		P->scratch = arena_grow(P->a, P->scratch, P->nscratch, P->capscratch ? 2 * P->capscratch : 256,
-		                        sizeof *P->scratch);
-		P->capscratch = P->capscratch ? 2 * P->capscratch : 256;
-	}
-	return &P->scratch[P->nscratch++];
+	return vec_push(P->body);
+}
+
+static void
+body_start(struct parser *P)
+{
+	vec_reset(P->body, sizeof(struct instr));
+	P->nlabels = 0;
+	names_clear(&P->labelids);
 }
 
 static struct instr *
-scratch_copy(struct parser *P, uint32_t *n)
+body_take(struct parser *P, uint32_t *n)
 {
-	struct instr *v = arena_array(P->a, P->nscratch, sizeof *v);
+	size_t len;
+	struct instr *v = vec_take(P->body, P->a, &len);
 
-	memcpy(v, P->scratch, P->nscratch * sizeof *v);
-	*n = (uint32_t)P->nscratch;
-	P->nscratch = 0;
+	*n = (uint32_t)len;
 	return v;
 }
 
@@ -706,9 +712,7 @@ body(struct parser *P, struct func *f)
 {
 	struct token t;
 
-	P->nscratch = 0;
-	P->nlabels = 0;
-	names_clear(&P->labelids);
+	body_start(P);
 	tr_push_label(P, NULL); /* the function's own block */
 	while ((t = next(P)).kind != T_RP) {
 		if (t.kind == T_LP)
@@ -719,7 +723,7 @@ body(struct parser *P, struct func *f)
 			tr_instr(P, &t, tr_slot(P));
 	}
 	tr_emit_end(P, t.line);
-	f->code = scratch_copy(P, &f->ncode);
+	f->code = body_take(P, &f->ncode);
 }
 
 /* Instructions, flat or folded, up to ')'. */
@@ -728,9 +732,7 @@ expr_until_rp(struct parser *P, struct expr *e)
 {
 	struct token t;
 
-	P->nscratch = 0;
-	P->nlabels = 0;
-	names_clear(&P->labelids);
+	body_start(P);
 	while ((t = next(P)).kind != T_RP) {
 		if (t.kind == T_LP)
 			tr_folded(P);
@@ -740,7 +742,7 @@ expr_until_rp(struct parser *P, struct expr *e)
 			ERR(P, t.line, "expected an instruction");
 	}
 	tr_emit_end(P, t.line);
-	e->code = scratch_copy(P, &e->n);
+	e->code = body_take(P, &e->n);
 }
 
 /* One folded instruction (its '(' not yet read) as an expression. */
@@ -750,12 +752,10 @@ folded_expr(struct parser *P, struct expr *e)
 	uint32_t line = peek(P).line;
 
 	expect_lp(P);
-	P->nscratch = 0;
-	P->nlabels = 0;
-	names_clear(&P->labelids);
+	body_start(P);
 	tr_folded(P);
 	tr_emit_end(P, line);
-	e->code = scratch_copy(P, &e->n);
+	e->code = body_take(P, &e->n);
 }
 
 /* A global's initializer: the rest of the (global ...) field. */
@@ -1379,8 +1379,9 @@ patch_code(struct instr *code, uint32_t n, const uint32_t *map, uint32_t nmap)
 
 	for (i = 0; i < n; i++) {
 		struct instr *in = &code[i];
-		if (in->bt.is_index && in->bt.index >= IMPLICIT_TYPE && in->bt.index - IMPLICIT_TYPE < nmap)
-			in->bt.index = map[in->bt.index - IMPLICIT_TYPE];
+		if (opinfo[in->op].imm == IMM_BLOCK && in->valtype == BT_INDEX &&
+		    in->idx >= IMPLICIT_TYPE && in->idx - IMPLICIT_TYPE < nmap)
+			in->idx = map[in->idx - IMPLICIT_TYPE];
 		if (in->op == OP_CALL_INDIRECT && in->idx >= IMPLICIT_TYPE && in->idx - IMPLICIT_TYPE < nmap)
 			in->idx = map[in->idx - IMPLICIT_TYPE];
 	}
@@ -1429,6 +1430,8 @@ resolve_implicit(struct parser *P)
 struct module *
 read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 {
+	/* static: an input error's longjmp must not lose it (see vec) */
+	static _Thread_local struct vec body;
 	struct parser P = {0};
 	struct module *m = arena_alloc(a, sizeof *m);
 	struct token t;
@@ -1436,10 +1439,12 @@ read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 
 	m->arena = a;
 	m->filename = filename;
+	m->text = 1;
 	P.m = m;
 	P.a = a;
 	P.buf = buf;
 	P.len = len;
+	P.body = &body;
 	/* all temporaries in the arena: an input error may longjmp out
 	 * (diag_catch), and freeing the arena then frees everything */
 	for (k = 0; k < NNS; k++)

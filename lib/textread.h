@@ -61,8 +61,7 @@ struct parser {
 	uint32_t nimplicit;
 	struct typecheck *checks;   /* (type N) uses naming a later type */
 	uint32_t nchecks;
-	struct instr *scratch;      /* one body at a time */
-	size_t nscratch, capscratch;
+	struct vec *body;           /* instructions, one body at a time */
 };
 
 #define ERR(P, line, ...) lex_error(&(P)->lx, (line), __VA_ARGS__)

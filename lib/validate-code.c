@@ -457,11 +457,13 @@ control(struct checker *K, const struct instr *in)
 	const uint8_t *p, *r, *t;
 	uint32_t np, nr, n;
 	struct ctrl c;
+	struct blocktype bt;
 
 	switch (in->op) {
 	case OP_UNREACHABLE: unreachable(K); break;
 	case OP_BLOCK: case OP_LOOP: case OP_IF:
-		block_types(K, &in->bt, &p, &np, &r, &nr);
+		bt = instr_bt(in);
+		block_types(K, &bt, &p, &np, &r, &nr);
 		if (in->op == OP_IF)
 			pop_val(K, T_I32);
 		pop_vals(K, p, np);

@@ -21,10 +21,10 @@ lower_error(struct lower *L, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (L->in && L->in->line)
-		error_line(L->file, L->in->line, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
+	if (L->in && L->m->text)
+		error_line(L->file, L->in->pos, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
 	if (L->in)
-		error_offset(L->file, L->in->offset, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
+		error_offset(L->file, L->in->pos, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
 	error_line(L->file, 0, "%s", msg);
 }
 

@@ -6,9 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <llvm-c/ErrorHandling.h>
+
 #include "arena.h"
 #include "diag.h"
 #include "lower.h"
+
+static const char *outname;
+
+static void
+write_failed(const char *reason)
+{
+	fprintf(stderr, "%s: %s: %s\n", argv0, outname, reason);
+	exit(1);
+}
 
 static void
 usage(FILE *f, int status)
@@ -52,13 +63,14 @@ main(int argc, char **argv)
 	else
 		L.m = read_text(arena_new(), L.file, (const char *)buf, len);
 	lower_module(&L);
-	if (out && strcmp(out, "-")) {
-		if (LLVMPrintModuleToFile(L.M, out, &err))
-			fatal("%s: %s", out, err);
-	} else {
-		char *s = LLVMPrintModuleToString(L.M);
-		fputs(s, stdout);
-		close_stdout();
-	}
+	/* Straight to the file or to standard output ("-"): as a string
+	 * first, the IR would cost its size again, twice while it grows.
+	 * LLVM closes the descriptor itself and reports a write error as
+	 * a fatal error (write_failed). */
+	outname = out && strcmp(out, "-") ? out : "standard output";
+	LLVMInstallFatalErrorHandler(write_failed);
+	fflush(stdout);
+	if (LLVMPrintModuleToFile(L.M, out ? out : "-", &err))
+		fatal("%s: %s", outname, err);
 	return 0;
 }
