@@ -629,5 +629,6 @@ read_binary(struct arena *a, const char *filename, const uint8_t *buf, size_t le
 		bin_fail(&r, "function and code section have inconsistent lengths");
 	if (m->has_datacount && m->datacount != m->ndatas)
 		bin_fail(&r, "data count and data section have inconsistent lengths");
+	mod_index(m);
 	return m;
 }

@@ -255,10 +255,18 @@ struct module {
 	/* name section */
 	char *modname;           uint32_t modnamelen; uint8_t has_modname;
 	struct name *funcnames;  uint32_t nfuncnames; /* sorted by index */
+
+	/* import_of[kind][i]: the import that is the i-th of its kind, so
+	 * the index-space helpers cost O(1) however many imports there are
+	 * (mod_index, run by the readers) */
+	uint32_t *import_of[4];
 };
 
 /* 16 zeroed bytes in the arena for a v128 immediate. */
 uint8_t *instr_v128(struct arena *, struct instr *);
+
+/* Builds import_of; the readers call it on the module they return. */
+void mod_index(struct module *);
 
 /* Index-space helpers: type of function / table / memory / global
  * number i across imports and definitions; NULL if out of range. */

@@ -1482,5 +1482,6 @@ read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 		ERR(&P, t.line, "text after the module");
 	resolve_implicit(&P);
 	set_funcnames(&P);
+	mod_index(m);
 	return m;
 }

@@ -60,6 +60,7 @@ struct lower {
 	LLVMValueRef *funcs;       /* defined functions (index - imported) */
 	LLVMValueRef *tramps;      /* per type */
 	LLVMValueRef *adapters;    /* per imported function */
+	struct consts *consts;     /* contract.c: byte strings, uniqued */
 	/* the function being lowered */
 	const struct func *fn;
 	uint32_t fidx;
