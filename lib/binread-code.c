@@ -8,6 +8,7 @@
 
 #include "binread.h"
 #include "diag.h"
+#include "limits.h"
 
 /* (prefix, code) -> op, built once from ops.h; NOPS marks a hole. */
 static uint16_t op_plain[256], op_fc[32], op_fd[256];
@@ -198,7 +199,7 @@ read_seq(struct reader *r, uint32_t *count)
 		read_instr(r, in);
 		switch (in->op) {
 		case OP_BLOCK: case OP_LOOP: case OP_IF:
-			depth++;
+			bin_within(r, r->base + in->pos, LIM_NESTING, ++depth, "depth of nested blocks");
 			break;
 		case OP_END:
 			if (depth-- == 0)

@@ -7,16 +7,47 @@
  * (type N).  Bodies are flat instruction sequences; only constant
  * expressions may be folded.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "diag.h"
+#include "limits.h"
 #include "module.h"
 #include "textlex.h"
 
 #include "textread.h"
 
+
+void
+tr_within(struct parser *P, uint32_t line, int limit, uint64_t n, const char *what, ...)
+{
+	char w[200], msg[400];
+	va_list ap;
+
+	if (n <= limits[limit])
+		return;
+	va_start(ap, what);
+	vsnprintf(w, sizeof w, what, ap);
+	va_end(ap);
+	ERR(P, line, "%s", limit_exceeded(limit, n, w, msg, sizeof msg));
+}
+
+/* A count about to grow past n: a uint32_t must not wrap (with the
+ * limits lifted, nothing else stops it). */
+static void
+count_fits(struct parser *P, uint32_t n)
+{
+	if (n == UINT32_MAX)
+		ERR(P, P->lx.line, "more than 4294967295 of a kind");
+}
+
+/* Appends to an arena array of n elements, doubling at powers of two. */
+#define GROW(P, arr, n) \
+	(count_fits((P), (n)), (((n) & ((n) - 1)) == 0) ? \
+	 (void)((arr) = arena_grow((P)->a, (arr), (n), (n) ? 2 * (size_t)(n) : 4, sizeof *(arr))) : (void)0)
 
 /* ---- tokens ---- */
 
@@ -202,6 +233,7 @@ valtype(struct parser *P)
 static void
 push_byte(struct parser *P, uint8_t **v, uint32_t *n, uint8_t b)
 {
+	count_fits(P, *n);
 	if ((*n & (*n - 1)) == 0 || *n == 0)
 		*v = arena_grow(P->a, *v, *n, *n ? 2 * (size_t)*n : 4, 1);
 	(*v)[(*n)++] = b;
@@ -238,6 +270,7 @@ param_results(struct parser *P, struct functype *ft, int allow_params)
 			if (P->paramnames)
 				define_id(P, P->paramnames, ft->nparams, &id);
 			push_byte(P, &ft->params, &ft->nparams, valtype(P));
+			tr_within(P, kw.line, LIM_PARAMS, ft->nparams, "parameters");
 			expect_rp(P);
 			continue;
 		}
@@ -248,6 +281,8 @@ param_results(struct parser *P, struct functype *ft, int allow_params)
 			else
 				push_byte(P, &ft->results, &ft->nresults, vt);
 		}
+		tr_within(P, kw.line, LIM_PARAMS, ft->nparams, "parameters");
+		tr_within(P, kw.line, LIM_RESULTS, ft->nresults, "results");
 		expect_rp(P);
 	}
 }
@@ -265,6 +300,7 @@ add_type(struct parser *P, const struct functype *ft)
 {
 	struct module *m = P->m;
 
+	tr_within(P, P->lx.line, LIM_TYPES, (uint64_t)m->ntypes + 1, "types");
 	if ((m->ntypes & (m->ntypes - 1)) == 0)
 		m->types = arena_grow(P->a, m->types, m->ntypes, m->ntypes ? 2 * (size_t)m->ntypes : 4, sizeof *m->types);
 	m->types[m->ntypes] = *ft;
@@ -333,7 +369,7 @@ typeuse(struct parser *P, uint32_t line)
 }
 
 static void
-limits(struct parser *P, struct limits *l)
+limitpair(struct parser *P, struct limits *l)
 {
 	struct token t = next(P);
 	uint64_t v;
@@ -512,6 +548,8 @@ tr_push_label(struct parser *P, const struct token *id)
 	P->labels[P->nlabels].len = id ? (uint32_t)id->len : 0;
 	P->labels[P->nlabels].shadowed = id ? names_set(&P->labelids, id->s, id->len, P->nlabels) : -1;
 	P->nlabels++;
+	/* the function's own block, labels[0], is no nesting */
+	tr_within(P, P->lx.line, LIM_NESTING, P->nlabels - 1, "depth of nested blocks");
 }
 
 /* Closes the innermost block: its id names the one it shadowed again. */
@@ -684,6 +722,7 @@ tr_instr(struct parser *P, const struct token *t, struct instr *in)
 struct instr *
 tr_slot(struct parser *P)
 {
+	tr_within(P, P->lx.line, LIM_BODY_SIZE, (uint64_t)P->body->n + 1, "instructions in a body");
 	return vec_push(P->body);
 }
 
@@ -786,8 +825,8 @@ func_list(struct parser *P, struct elem *e)
 	uint32_t n = 0;
 
 	while (peek(P).kind == T_ATOM) {
-		if ((n & (n - 1)) == 0)
-			e->funcs = arena_grow(P->a, e->funcs, n, n ? 2 * (size_t)n : 4, sizeof *e->funcs);
+		tr_within(P, peek(P).line, LIM_ELEM_ITEMS, (uint64_t)n + 1, "elements of a segment");
+		GROW(P, e->funcs, n);
 		e->funcs[n++] = index_ref(P, NS_FUNC);
 	}
 	e->n = n;
@@ -827,8 +866,8 @@ elem_items_after_type(struct parser *P, struct elem *e)
 		} else {
 			folded_expr(P, &x);
 		}
-		if ((e->n & (e->n - 1)) == 0)
-			e->exprs = arena_grow(P->a, e->exprs, e->n, e->n ? 2 * (size_t)e->n : 4, sizeof *e->exprs);
+		tr_within(P, P->lx.line, LIM_ELEM_ITEMS, (uint64_t)e->n + 1, "elements of a segment");
+		GROW(P, e->exprs, e->n);
 		e->exprs[e->n++] = x;
 	}
 	t = next(P);
@@ -851,8 +890,24 @@ field_type(struct parser *P)
 	add_type(P, &ft);
 }
 
-#define GROW(P, arr, n) \
-	((((n) & ((n) - 1)) == 0) ? (void)((arr) = arena_grow((P)->a, (arr), (n), (n) ? 2 * (size_t)(n) : 4, sizeof *(arr))) : (void)0)
+
+/* The limits a table or memory definition must keep. */
+static void
+table_within(struct parser *P, const struct tabletype *t, uint32_t line)
+{
+	struct module *m = P->m;
+
+	tr_within(P, line, LIM_TABLES, (uint64_t)m->ntables_imported + m->ntables, "tables");
+	tr_within(P, line, LIM_TABLE_SIZE, t->lim.min, "table size");
+}
+
+/* Past 65536 pages a memory is invalid, which the validator reports. */
+static void
+memory_within(struct parser *P, const struct limits *l, uint32_t line)
+{
+	if (l->min <= 65536)
+		tr_within(P, line, LIM_MEMORY_PAGES, l->min, "memory size in pages");
+}
 
 /* (export "name") abbreviations inside a definition of index in kind. */
 static void
@@ -867,6 +922,7 @@ inline_exports(struct parser *P, uint8_t kind, uint32_t index)
 		t = next(P);
 		if (t.kind != T_STRING)
 			ERR(P, t.line, "expected the export name");
+		tr_within(P, t.line, LIM_EXPORTS, (uint64_t)m->nexports + 1, "exports");
 		GROW(P, m->exports, m->nexports);
 		e = &m->exports[m->nexports++];
 		e->line = t.line;
@@ -898,12 +954,14 @@ import_desc(struct parser *P, struct import *im, uint8_t k, uint32_t line, int w
 		break;
 	case EXT_TABLE:
 		opt_id(P, with_id ? NS_TABLE : -1, m->ntables_imported++);
-		limits(P, &im->table.lim);
+		limitpair(P, &im->table.lim);
 		im->table.elemtype = reftype(P);
+		table_within(P, &im->table, line);
 		break;
 	case EXT_MEMORY:
 		opt_id(P, with_id ? NS_MEM : -1, m->nmems_imported++);
-		limits(P, &im->mem);
+		limitpair(P, &im->mem);
+		memory_within(P, &im->mem, line);
 		break;
 	case EXT_GLOBAL:
 		opt_id(P, with_id ? NS_GLOBAL : -1, m->nglobals_imported++);
@@ -923,6 +981,7 @@ import_names(struct parser *P, uint32_t line)
 
 	if (t.kind != T_STRING)
 		ERR(P, t.line, "expected the module name");
+	tr_within(P, line, LIM_IMPORTS, (uint64_t)m->nimports + 1, "imports");
 	GROW(P, m->imports, m->nimports);
 	im = &m->imports[m->nimports++];
 	im->line = line;
@@ -986,6 +1045,7 @@ inline_elem(struct parser *P, struct tabletype *t, uint32_t index, uint32_t line
 	struct elem *e;
 
 	t->elemtype = reftype(P);
+	tr_within(P, line, LIM_ELEM_SEGMENTS, (uint64_t)m->nelems + 1, "element segments");
 	GROW(P, m->elems, m->nelems);
 	e = &m->elems[m->nelems++];
 	memset(e, 0, sizeof *e);
@@ -1014,6 +1074,7 @@ inline_data(struct parser *P, struct limits *l, uint32_t index, uint32_t line)
 	struct data *d;
 	struct token t;
 
+	tr_within(P, line, LIM_DATA_SEGMENTS, (uint64_t)m->ndatas + 1, "data segments");
 	GROW(P, m->datas, m->ndatas);
 	d = &m->datas[m->ndatas++];
 	memset(d, 0, sizeof *d);
@@ -1055,8 +1116,13 @@ locals(struct parser *P, struct func *f, uint32_t nparams)
 			while (peek(P).kind == T_ATOM)
 				push_byte(P, &f->locals, &nlocals, valtype(P));
 		}
+		/* the parameters count too, when the type is known yet */
+		tr_within(P, id.line, LIM_LOCALS, (uint64_t)(nparams == UINT32_MAX ? 0 : nparams) + nlocals,
+		          "locals of a function (parameters included)");
+		tr_within(P, id.line, LIM_MODULE_LOCALS, P->nlocals + nlocals, "locals declared in the module");
 		expect_rp(P);
 	}
+	P->nlocals += nlocals;
 	f->nlocals = nlocals;
 }
 
@@ -1072,6 +1138,7 @@ field_func(struct parser *P, uint32_t line)
 	inline_exports(P, EXT_FUNC, index);
 	if (inline_import(P, EXT_FUNC, line))
 		return;
+	tr_within(P, line, LIM_FUNCTIONS, (uint64_t)m->nfuncs + 1, "functions");
 	GROW(P, m->funcs, m->nfuncs);
 	f = &m->funcs[m->nfuncs++];
 	f->line = line;
@@ -1099,11 +1166,12 @@ field_table(struct parser *P, uint32_t line)
 	t = &m->tables[m->ntables++];
 	memset(t, 0, sizeof *t);
 	if (peek_number(P)) {
-		limits(P, &t->lim);
+		limitpair(P, &t->lim);
 		t->elemtype = reftype(P);
 	} else {
 		inline_elem(P, t, index, line);
 	}
+	table_within(P, t, line);
 	expect_rp(P);
 }
 
@@ -1124,7 +1192,8 @@ field_memory(struct parser *P, uint32_t line)
 	if (peek_group(P, "data"))
 		inline_data(P, l, index, line);
 	else
-		limits(P, l);
+		limitpair(P, l);
+	memory_within(P, l, line);
 	expect_rp(P);
 }
 
@@ -1139,6 +1208,7 @@ field_global(struct parser *P, uint32_t line)
 	inline_exports(P, EXT_GLOBAL, index);
 	if (inline_import(P, EXT_GLOBAL, line))
 		return;
+	tr_within(P, line, LIM_GLOBALS, (uint64_t)m->nglobals + 1, "globals");
 	GROW(P, m->globals, m->nglobals);
 	g = &m->globals[m->nglobals++];
 	memset(g, 0, sizeof *g);
@@ -1159,6 +1229,7 @@ field_export(struct parser *P, uint32_t line)
 
 	if (t.kind != T_STRING)
 		ERR(P, t.line, "expected the export name");
+	tr_within(P, line, LIM_EXPORTS, (uint64_t)m->nexports + 1, "exports");
 	GROW(P, m->exports, m->nexports);
 	e = &m->exports[m->nexports++];
 	e->line = line;
@@ -1182,6 +1253,7 @@ field_elem(struct parser *P, uint32_t line)
 	struct elem *e;
 	struct token t;
 
+	tr_within(P, line, LIM_ELEM_SEGMENTS, (uint64_t)m->nelems + 1, "element segments");
 	GROW(P, m->elems, m->nelems);
 	e = &m->elems[m->nelems++];
 	memset(e, 0, sizeof *e);
@@ -1217,6 +1289,7 @@ field_data(struct parser *P, uint32_t line)
 	struct data *d;
 	struct token t;
 
+	tr_within(P, line, LIM_DATA_SEGMENTS, (uint64_t)m->ndatas + 1, "data segments");
 	GROW(P, m->datas, m->ndatas);
 	d = &m->datas[m->ndatas++];
 	memset(d, 0, sizeof *d);

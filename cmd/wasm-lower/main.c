@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "limits.h"
 #include "lower.h"
 
 static const char *outname;
@@ -24,7 +25,9 @@ write_failed(const char *reason)
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [-o FILE] [FILE]\n");
+	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [--limit NAME=N]...\n"
+	           "                  [--no-limits] [-o FILE] [FILE]\n");
+	limit_usage(f);
 	exit(status);
 }
 
@@ -48,6 +51,8 @@ main(int argc, char **argv)
 			L.bounds_checks = 1;
 		else if (!strcmp(argv[i], "--elide-dead-loads"))
 			L.elide_dead_loads = 1;
+		else if (limit_option(argc, argv, &i))
+			continue;
 		else if (argv[i][0] == '-' && argv[i][1])
 			fprintf(stderr, "wasm-lower: unknown option %s\n", argv[i]), usage(stderr, 2);
 		else if (in)
