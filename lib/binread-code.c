@@ -8,7 +8,7 @@
 
 #include "binread.h"
 #include "diag.h"
-#include "limits.h"
+#include "modlimits.h"
 
 /* (prefix, code) -> op, built once from ops.h; NOPS marks a hole. */
 static uint16_t op_plain[256], op_fc[32], op_fd[256];

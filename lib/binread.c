@@ -12,10 +12,10 @@
 
 #include "binread.h"
 #include "diag.h"
-#include "limits.h"
+#include "modlimits.h"
 #include "module.h"
 
-/* Implementation limits (limits.h) are checked where each count is
+/* Implementation limits (modlimits.h) are checked where each count is
  * read, before anything is allocated for it. */
 
 void

@@ -14,7 +14,7 @@
 
 #include "arena.h"
 #include "diag.h"
-#include "limits.h"
+#include "modlimits.h"
 #include "module.h"
 #include "textlex.h"
 
@@ -229,6 +229,18 @@ valtype(struct parser *P)
 	return valtype_atom(P, &t);
 }
 
+/* A name (imports, exports): a string whose bytes, escapes decoded,
+ * are UTF-8. */
+static char *
+name_string(struct parser *P, const struct token *t, uint32_t *len)
+{
+	char *s = (char *)lex_string(&P->lx, t, len);
+
+	if (!utf8_valid((const uint8_t *)s, *len))
+		ERR(P, t->line, "malformed UTF-8 encoding in a name");
+	return s;
+}
+
 /* Growable byte vector in the arena. */
 static void
 push_byte(struct parser *P, uint8_t **v, uint32_t *n, uint8_t b)
@@ -251,21 +263,33 @@ reftype(struct parser *P)
 	return vt;
 }
 
-/* (param t*)* (result t*)* into a function type.  While a function's
- * header is read (P->paramnames set), (param $x t) names a local. */
+/* What param_results takes: params at all, params with $ids (not in
+ * block types, call_indirect and select). */
+enum { PR_PARAMS = 1, PR_IDS = 2 };
+
+/* (param t*)* (result t*)* into a function type, params first.  While a
+ * function's header is read (P->paramnames set), (param $x t) names a
+ * local. */
 static void
-param_results(struct parser *P, struct functype *ft, int allow_params)
+param_results(struct parser *P, struct functype *ft, int flags)
 {
+	int seen_result = 0;
+
 	while (peek_group(P, "param") || peek_group(P, "result")) {
 		struct token kw, id;
 		int is_param;
 		next(P);
 		kw = next(P);
 		is_param = tok_is(&kw, "param");
-		if (is_param && !allow_params)
+		if (is_param && !(flags & PR_PARAMS))
 			ERR(P, kw.line, "unexpected param");
+		if (is_param && seen_result)
+			ERR(P, kw.line, "a param after a result");
+		seen_result |= !is_param;
 		id = peek(P);
 		if (is_param && is_id(&id)) {
+			if (!(flags & PR_IDS))
+				ERR(P, id.line, "a named param where only types may stand");
 			next(P);
 			if (P->paramnames)
 				define_id(P, P->paramnames, ft->nparams, &id);
@@ -336,14 +360,14 @@ use_type(struct parser *P, uint32_t idx)
  * explicit params and results, if any, must match it; without, it is
  * the first equal type, resolved once all types are known. */
 static uint32_t
-typeuse(struct parser *P, uint32_t line)
+typeuse(struct parser *P, uint32_t line, int flags)
 {
 	struct functype ft = {0};
 	const struct functype *t;
 	uint32_t idx;
 
 	if (!peek_group(P, "type")) {
-		param_results(P, &ft, 1);
+		param_results(P, &ft, flags);
 		return implicit_type(P, &ft);
 	}
 	group(P, "type");
@@ -351,7 +375,7 @@ typeuse(struct parser *P, uint32_t line)
 	if (idx >= IMPLICIT_TYPE)
 		ERR(P, line, "unknown type %u", idx);
 	expect_rp(P);
-	param_results(P, &ft, 1);
+	param_results(P, &ft, flags);
 	if (!ft.nparams && !ft.nresults)
 		return idx;
 	if ((t = use_type(P, idx))) {
@@ -574,10 +598,10 @@ blocktype(struct parser *P, struct instr *in)
 	tr_push_label(P, is_id(&id) ? &id : NULL);
 	if (peek_group(P, "type")) {
 		in->valtype = BT_INDEX;
-		in->idx = typeuse(P, in->pos);
+		in->idx = typeuse(P, in->pos, PR_PARAMS);
 		return;
 	}
-	param_results(P, &ft, 1);
+	param_results(P, &ft, PR_PARAMS);
 	if (ft.nparams == 0 && ft.nresults <= 1) {
 		in->valtype = ft.nresults ? ft.results[0] : T_EMPTY;
 		return;
@@ -633,7 +657,7 @@ immediates(struct parser *P, struct instr *in)
 	}
 	case IMM_CALLIND:
 		in->idx2 = peek_number(P) ? index_ref(P, NS_TABLE) : 0;
-		in->idx = typeuse(P, in->pos);
+		in->idx = typeuse(P, in->pos, PR_PARAMS);
 		break;
 	case IMM_MEM: memarg(P, in); break;
 	case IMM_MEMLANE: memarg(P, in); in->idx = lane(P); break;
@@ -709,9 +733,14 @@ tr_instr(struct parser *P, const struct token *t, struct instr *in)
 	in->op = (uint16_t)op;
 	immediates(P, in);
 	if (op == OP_END || op == OP_ELSE) {
+		/* end $label, else $label: the label of the block they close */
 		struct token id = peek(P);
-		if (is_id(&id))
-			next(P); /* end $label: a comment, in effect */
+		if (is_id(&id)) {
+			const struct label *l = P->nlabels > 1 ? &P->labels[P->nlabels - 1] : NULL;
+			next(P);
+			if (!l || !l->id || l->len != id.len || memcmp(l->id, id.s, id.len))
+				ERR(P, id.line, "mismatching label %.*s", (int)(id.len > 60 ? 60 : id.len), id.s);
+		}
 		if (op == OP_END && P->nlabels > 1)
 			tr_pop_label(P);
 	}
@@ -884,7 +913,7 @@ field_type(struct parser *P)
 
 	opt_id(P, NS_TYPE, P->m->ntypes);
 	group(P, "func");
-	param_results(P, &ft, 1);
+	param_results(P, &ft, PR_PARAMS | PR_IDS);
 	expect_rp(P);
 	expect_rp(P);
 	add_type(P, &ft);
@@ -926,7 +955,7 @@ inline_exports(struct parser *P, uint8_t kind, uint32_t index)
 		GROW(P, m->exports, m->nexports);
 		e = &m->exports[m->nexports++];
 		e->line = t.line;
-		e->name = (char *)lex_string(&P->lx, &t, &e->namelen);
+		e->name = name_string(P, &t, &e->namelen);
 		e->kind = kind;
 		e->index = index;
 		expect_rp(P);
@@ -941,16 +970,18 @@ static void
 import_desc(struct parser *P, struct import *im, uint8_t k, uint32_t line, int with_id)
 {
 	struct module *m = P->m;
-	uint32_t ndefined[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
+	uint32_t ndefined[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals}, d;
 
-	/* indices count imports first: keep the text in that order */
-	if (ndefined[k])
-		ERR(P, line, "%s import after a %s definition", kinds[k], kinds[k]);
+	/* indices count imports first: imports come before every
+	 * function, table, memory and global definition */
+	for (d = 0; d < 4; d++)
+		if (ndefined[d])
+			ERR(P, line, "%s import after a %s definition", kinds[k], kinds[d]);
 	im->kind = k;
 	switch (k) {
 	case EXT_FUNC:
 		opt_id(P, with_id ? NS_FUNC : -1, m->nfuncs_imported++);
-		im->type = typeuse(P, line);
+		im->type = typeuse(P, line, PR_PARAMS | PR_IDS);
 		break;
 	case EXT_TABLE:
 		opt_id(P, with_id ? NS_TABLE : -1, m->ntables_imported++);
@@ -985,11 +1016,11 @@ import_names(struct parser *P, uint32_t line)
 	GROW(P, m->imports, m->nimports);
 	im = &m->imports[m->nimports++];
 	im->line = line;
-	im->module = (char *)lex_string(&P->lx, &t, &im->modlen);
+	im->module = name_string(P, &t, &im->modlen);
 	t = next(P);
 	if (t.kind != T_STRING)
 		ERR(P, t.line, "expected the field name");
-	im->field = (char *)lex_string(&P->lx, &t, &im->fieldlen);
+	im->field = name_string(P, &t, &im->fieldlen);
 	return im;
 }
 
@@ -1144,7 +1175,7 @@ field_func(struct parser *P, uint32_t line)
 	f->line = line;
 	names_clear(&P->locals);
 	P->paramnames = &P->locals;
-	f->type = typeuse(P, line);
+	f->type = typeuse(P, line, PR_PARAMS | PR_IDS);
 	P->paramnames = NULL;
 	ft = use_type(P, f->type);
 	locals(P, f, ft ? ft->nparams : UINT32_MAX);
@@ -1233,7 +1264,7 @@ field_export(struct parser *P, uint32_t line)
 	GROW(P, m->exports, m->nexports);
 	e = &m->exports[m->nexports++];
 	e->line = line;
-	e->name = (char *)lex_string(&P->lx, &t, &e->namelen);
+	e->name = name_string(P, &t, &e->namelen);
 	expect_lp(P);
 	kw = next(P);
 	for (k = 0; k < 4 && !tok_is(&kw, kinds[k]); k++)
@@ -1500,6 +1531,45 @@ resolve_implicit(struct parser *P)
 		patch_code(m->datas[i].offset.code, m->datas[i].offset.n, map, P->nimplicit);
 }
 
+/* "(module $id?" */
+static void
+module_head(struct parser *P)
+{
+	struct module *m = P->m;
+	struct token t;
+
+	group(P, "module");
+	t = peek(P);
+	if (is_id(&t)) {
+		next(P);
+		m->modname = arena_alloc(P->a, t.len);
+		m->modnamelen = unescape_id(t.s + 1, (uint32_t)t.len - 1, m->modname);
+		m->has_modname = 1;
+	}
+}
+
+/* Module fields and custom sections up to the token end (')' or the
+ * end of the text). */
+static void
+fields(struct parser *P, enum tok end)
+{
+	struct token t;
+
+	for (;;) {
+		t = next(P);
+		if (t.kind == end)
+			return;
+		if (t.kind == T_CUSTOM) {
+			custom(P, &t);
+			continue;
+		}
+		if (t.kind != T_LP)
+			ERR(P, t.line, end == T_RP ? "expected a module field or ')'" : "expected a module field");
+		t = next(P);
+		module_field(P, &t);
+	}
+}
+
 struct module *
 read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 {
@@ -1524,35 +1594,17 @@ read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 		P.ns[k].a = a;
 	P.locals.a = P.labelids.a = a;
 	lex_init(&P.lx, a, filename, buf, len);
-	t = next(&P);
-	if (t.kind == T_LP)
-		t = next(&P);
-	if (!tok_is(&t, "module"))
-		ERR(&P, t.line, "expected (module");
-	t = peek(&P);
-	if (is_id(&t)) {
-		next(&P);
-		m->modname = arena_alloc(a, t.len);
-		m->modnamelen = unescape_id(t.s + 1, (uint32_t)t.len - 1, m->modname);
-		m->has_modname = 1;
-	}
-	for (;;) {
-		t = next(&P);
-		if (t.kind == T_RP)
-			break;
-		if (t.kind == T_CUSTOM) {
+	if (peek(&P).kind == T_LP && peek_group(&P, "module")) {
+		module_head(&P);
+		fields(&P, T_RP);
+		while ((t = next(&P)).kind == T_CUSTOM)
 			custom(&P, &t);
-			continue;
-		}
-		if (t.kind != T_LP)
-			ERR(&P, t.line, "expected a module field");
-		t = next(&P);
-		module_field(&P, &t);
+		if (t.kind != T_EOF)
+			ERR(&P, t.line, "text after the module");
+	} else {
+		/* the text format's abbreviation: the fields alone */
+		fields(&P, T_EOF);
 	}
-	while ((t = next(&P)).kind == T_CUSTOM)
-		custom(&P, &t);
-	if (t.kind != T_EOF)
-		ERR(&P, t.line, "text after the module");
 	resolve_implicit(&P);
 	set_funcnames(&P);
 	mod_index(m);

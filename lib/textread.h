@@ -67,7 +67,7 @@ struct parser {
 
 #define ERR(P, line, ...) lex_error(&(P)->lx, (line), __VA_ARGS__)
 
-/* n against an implementation limit (limits.h); over it, an error at
+/* n against an implementation limit (modlimits.h); over it, an error at
  * line naming what (a printf format). */
 void tr_within(struct parser *, uint32_t line, int limit, uint64_t n, const char *what, ...)
 	__attribute__((format(printf, 5, 6)));

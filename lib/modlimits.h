@@ -9,8 +9,8 @@
  * malformed one: "prog: file: 0xOFFSET: message" or "file:LINE:",
  * status 1, the message naming the limit and the option that raises it.
  */
-#ifndef WA_LIMITS_H
-#define WA_LIMITS_H
+#ifndef WA_MODLIMITS_H
+#define WA_MODLIMITS_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* The readers' implementation limits: see limits.h. */
+/* The readers' implementation limits: see modlimits.h. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "limits.h"
+#include "modlimits.h"
 
 static const char *const names[NLIMITS] = {
 #define X(id, name, dflt) name,
