@@ -562,4 +562,7 @@ emit_contract(struct lower *L)
 	set_symbol(g, WA_CONTRACT_SYMBOL);
 	LLVMSetInitializer(g, cs(T.contract, f, WA_CONTRACT_NFIELDS));
 	LLVMSetGlobalConstant(g, 1);
+	free(L->consts->slots);
+	free(L->consts);
+	L->consts = NULL;
 }

@@ -360,3 +360,21 @@ lower_module(struct lower *L)
 	L->in = NULL;
 	emit_contract(L);
 }
+
+/* Frees what lower_module made (a program that lowers many modules,
+ * such as the fuzz target, calls it after each). */
+void
+lower_dispose(struct lower *L)
+{
+	free(L->functypes);
+	free(L->funcs);
+	free(L->stack);
+	free(L->frames);
+	if (L->B)
+		LLVMDisposeBuilder(L->B);
+	if (L->M)
+		LLVMDisposeModule(L->M);
+	if (L->C)
+		LLVMContextDispose(L->C);
+	memset(L, 0, sizeof *L);
+}

@@ -101,6 +101,7 @@ LLVMValueRef bool_to_i32(struct lower *, LLVMValueRef);
 void check_interrupt(struct lower *);
 void set_func_attrs(struct lower *, LLVMValueRef fn);
 void lower_module(struct lower *);
+void lower_dispose(struct lower *);
 
 /* lower-ctl.c */
 int lower_control(struct lower *, const struct instr *);

@@ -10,7 +10,7 @@
 
 #include "arena.h"
 #include "diag.h"
-#include "limits.h"
+#include "modlimits.h"
 #include "lower.h"
 
 static const char *outname;
