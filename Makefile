@@ -131,6 +131,8 @@ $(O)/fuzz/libwasm.a: $(LIBSRC:%.c=$(O)/fuzz/obj/%.o)
 # the objects of FUZZ_SRC_$(1) (a function: a % in the rule would be
 # replaced by the stem)
 fuzz_objs = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(FUZZ_SRC_$(1)))
+# kept: make would delete them as intermediate files, to rebuild them next time
+.SECONDARY: $(patsubst %.c,$(O)/fuzz/obj/%.o,$(wildcard fuzz/*.c) $(LOWERSRC))
 $(O)/fuzz/%_fuzz: $(O)/fuzz/obj/fuzz/%_fuzz.o $$(call fuzz_objs,$$*) $(O)/fuzz/libwasm.a
 	$(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $(filter %.o,$^) $(O)/fuzz/libwasm.a \
 		$(FUZZ_LIBS_$*) -lm
