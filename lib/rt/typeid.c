@@ -2,7 +2,8 @@
  * Canonical function type ids: structurally equal signatures get equal
  * ids across every module loaded into the process, so call_indirect can
  * compare one integer (contract.h, wa_func.typeid).  Ids are never
- * freed; a process sees few distinct signatures.
+ * freed; a process sees few distinct signatures.  The first, id 0, is
+ * always [] -> [] (TYPEID_VOID).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,9 @@ struct sig {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct sig *sigs;
-static uint32_t nsigs, capsigs;
+static struct sig void_sig[1] = {{0, 0, (uint8_t *)""}};
+static struct sig *sigs = void_sig;
+static uint32_t nsigs = 1, capsigs;
 
 int
 valtype_ok(uint32_t t)
@@ -39,11 +41,13 @@ typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
 			goto out;
 		}
 	}
-	if (nsigs == capsigs) {
+	if (nsigs >= capsigs) {
 		uint32_t cap = capsigs ? 2 * capsigs : 64;
-		struct sig *v = realloc(sigs, cap * sizeof *v);
+		struct sig *v = realloc(sigs == void_sig ? NULL : sigs, cap * sizeof *v);
 		if (!v)
 			goto out;
+		if (sigs == void_sig)
+			v[0] = void_sig[0];
 		sigs = v, capsigs = cap;
 	}
 	if (!(b = malloc(np + nr + 1)))
