@@ -210,3 +210,27 @@ golden() {
 	! grep -q 'asm sideeffect' "$BATS_TEST_TMPDIR/e.ll"
 	! grep -q 'asm sideeffect' "$BATS_TEST_TMPDIR/b.ll"
 }
+
+# wasm-lower does not take the verifier's word for the indices the
+# runtime helpers and the generated code index arrays with
+@test "instructions naming a missing memory, segment, table or function are refused" {
+	while IFS='|' read -r body want; do
+		printf '(module (type (func)) (table 1 externref) (func (type 0) %s))' "$body" \
+			> "$BATS_TEST_TMPDIR/i.wat"
+		run wasm-lower "$BATS_TEST_TMPDIR/i.wat"
+		echo "$body: $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *": function 0: $want" ]]
+	done <<-'EOF2'
+		memory.size drop|memory.size: no memory
+		i32.const 0 memory.grow drop|memory.grow: no memory
+		i32.const 0 i32.const 0 i32.const 0 memory.fill|memory.fill: no memory
+		data.drop 3|data.drop: data segment 3 or memory out of range
+		elem.drop 3|elem.drop: element segment 3 out of range
+		i32.const 0 i32.const 0 i32.const 0 table.copy 0 4|table.copy: tables 0 and 4 out of range or of different types
+		i32.const 0 ref.null extern i32.const 0 table.fill 5|table.fill: table 5 out of range
+		ref.null extern i32.const 0 table.grow 3 drop|table.grow: table 3 out of range
+		i32.const 0 call_indirect (type 0)|call_indirect: type 0 or funcref table 0 out of range
+		call 7|call: function 7 out of range
+	EOF2
+}

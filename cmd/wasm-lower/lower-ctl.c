@@ -58,6 +58,8 @@ push_frame(struct lower *L, enum frame_kind kind, const struct blocktype *bt)
 	struct frame *f;
 
 	if (L->nframes == L->framecap) {
+		if (L->framecap >= UINT32_MAX / 2)
+			lower_error(L, "blocks nested deeper than 2^31");
 		L->framecap = L->framecap ? 2 * L->framecap : 64;
 		L->frames = xrealloc(L->frames, L->framecap * sizeof *L->frames);
 	}

@@ -72,6 +72,8 @@ void
 push(struct lower *L, LLVMValueRef v)
 {
 	if (L->sp == L->stackcap) {
+		if (L->stackcap >= UINT32_MAX / 2) /* with the limits lifted */
+			lower_error(L, "operand stack deeper than 2^31");
 		L->stackcap = L->stackcap ? L->stackcap * 2 : 256;
 		L->stack = xrealloc(L->stack, L->stackcap * sizeof *L->stack);
 	}
@@ -297,10 +299,60 @@ begin_function(struct lower *L, uint32_t i)
 	(void)i;
 }
 
+/* The memory, table, segment, function and type an instruction names
+ * exist, and tables copied between hold the same type: the verifier
+ * says so already, but the runtime helpers and the generated code would
+ * reach past arrays if not, so wasm-lower does not take it on trust. */
+static void
+check_indices(struct lower *L, const struct instr *in)
+{
+	const struct module *m = L->m;
+	const struct tabletype *t = NULL, *t2 = NULL;
+
+	switch (opinfo[in->op].imm) {
+	case IMM_MEM: case IMM_MEMLANE: case IMM_MEMIDX: case IMM_MEMCOPY:
+		if (!mod_nmems(m))
+			lower_error(L, "no memory");
+		break;
+	case IMM_MEMINIT: case IMM_DATA:
+		if (in->idx >= m->ndatas || (opinfo[in->op].imm == IMM_MEMINIT && !mod_nmems(m)))
+			lower_error(L, "data segment %u or memory out of range", in->idx);
+		break;
+	case IMM_ELEM:
+		if (in->idx >= m->nelems)
+			lower_error(L, "element segment %u out of range", in->idx);
+		break;
+	case IMM_TABLE:
+		if (!mod_table(m, in->idx))
+			lower_error(L, "table %u out of range", in->idx);
+		break;
+	case IMM_TABLECOPY:
+		if (!(t = mod_table(m, in->idx)) || !(t2 = mod_table(m, in->idx2)) || t->elemtype != t2->elemtype)
+			lower_error(L, "tables %u and %u out of range or of different types", in->idx, in->idx2);
+		break;
+	case IMM_TABLEINIT:
+		if (in->idx >= m->nelems || !(t = mod_table(m, in->idx2)) || t->elemtype != m->elems[in->idx].type)
+			lower_error(L, "element segment %u or table %u out of range or of different types",
+			            in->idx, in->idx2);
+		break;
+	case IMM_CALLIND:
+		if (in->idx >= m->ntypes || !(t = mod_table(m, in->idx2)) || t->elemtype != T_FUNCREF)
+			lower_error(L, "type %u or funcref table %u out of range", in->idx, in->idx2);
+		break;
+	case IMM_FUNC:
+		if (!mod_functype(m, in->idx))
+			lower_error(L, "function %u out of range", in->idx);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 lower_instr(struct lower *L, const struct instr *in)
 {
 	L->in = in;
+	check_indices(L, in);
 	if (lower_control(L, in))
 		return;
 	if (L->unreachable)
@@ -332,6 +384,8 @@ lower_function(struct lower *L, uint32_t i)
 		lower_error(L, "function body does not end with its end");
 	free(L->locals);
 	free(L->localtypes);
+	L->locals = NULL;
+	L->localtypes = NULL;
 }
 
 void
@@ -368,6 +422,8 @@ lower_dispose(struct lower *L)
 {
 	free(L->functypes);
 	free(L->funcs);
+	free(L->locals);
+	free(L->localtypes);
 	free(L->stack);
 	free(L->frames);
 	if (L->B)
