@@ -15,6 +15,7 @@
 #   DIR    any other word: the files of fuzz/corpus/DIR (a directory
 #          a target may ship, or fill with fuzz/corpus/DIR.sh if that
 #          script exists: it is run once with the directory to fill)
+# A line "fuzz-options: -flag=value ..." adds libFuzzer options.
 # Its corpus grows in $O/fuzz/corpus/TARGET from one run to the next;
 # a crash, a sanitizer report, a timeout or running out of memory is
 # saved in $O/fuzz/findings/TARGET/ and counted as a finding.
@@ -65,6 +66,10 @@ corpus_of() { # the seed directory of target $1
 	esac
 }
 
+options_of() { # libFuzzer options of target $1: a line "fuzz-options: ..."
+	sed -n 's/.*fuzz-options: \([^*]*\).*/\1/p' "fuzz/$1_fuzz.c" | head -n 1
+}
+
 row() { # row NAME SECONDS INPUTS FINDINGS NOTE
 	printf '%-10s %7s s %12s inputs %4s findings  %s\n' "$1" "$2" "$3" "$4" "$5" >> "$summary"
 	if [ "$4" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
@@ -82,7 +87,7 @@ for t in "$@"; do
 	# -timeout: a slow input is a finding (time linear in the input);
 	# -rss_limit_mb: so is memory past 4 GiB
 	"$exe" -max_total_time="$secs" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
-		-artifact_prefix="$found/" "$work" $(corpus_of "$t") > "$log" 2>&1
+		-artifact_prefix="$found/" $(options_of "$t") "$work" $(corpus_of "$t") > "$log" 2>&1
 	status=$?
 	inputs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{ n += $1 } END { print n + 0 }')
 	after=$(ls "$found" | wc -l)

@@ -49,6 +49,8 @@ push_fold(struct parser *P, uint8_t state)
 	struct fold *f;
 
 	if (P->nfolds == P->capfolds) {
+		if (P->capfolds >= UINT32_MAX / 2) /* with the limits lifted */
+			ERR(P, P->lx.line, "folded instructions nested too deeply");
 		P->folds = arena_grow(P->a, P->folds, P->nfolds, P->capfolds ? 2 * (size_t)P->capfolds : 16,
 		                      sizeof *P->folds);
 		P->capfolds = P->capfolds ? 2 * P->capfolds : 16;

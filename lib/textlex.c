@@ -216,9 +216,13 @@ put_utf8(uint8_t *out, uint32_t *n, uint32_t cp)
 uint8_t *
 lex_string(struct lexer *lx, const struct token *t, uint32_t *len)
 {
-	uint8_t *out = arena_alloc(lx->a, t->len + 1);
+	uint8_t *out;
 	const char *p = t->s, *end = t->s + t->len;
 	uint32_t n = 0;
+
+	if (t->len > UINT32_MAX) /* a length is 32 bits */
+		lex_error(lx, t->line, "string of %zu bytes, longer than 4 GiB", t->len);
+	out = arena_alloc(lx->a, t->len + 1);
 
 	while (p < end) {
 		char c = *p++;

@@ -564,6 +564,8 @@ void
 tr_push_label(struct parser *P, const struct token *id)
 {
 	if (P->nlabels == P->caplabels) {
+		if (P->caplabels >= UINT32_MAX / 2) /* with the limits lifted */
+			ERR(P, P->lx.line, "blocks nested too deeply");
 		P->labels = arena_grow(P->a, P->labels, P->nlabels, P->caplabels ? 2 * (size_t)P->caplabels : 64,
 		                       sizeof *P->labels);
 		P->caplabels = P->caplabels ? 2 * P->caplabels : 64;

@@ -104,6 +104,10 @@ invalid() {
 @test "end with another block's label" { invalid syntax-end-label; }
 @test "a reserved character in an atom" { invalid syntax-reserved; }
 @test "a keyword and a string with no space between" { invalid syntax-string-space; }
+@test "an index past 32 bits" { invalid syntax-index-range; }
+@test "a limit past 32 bits" { invalid syntax-limit-range; }
+@test "a memory offset past 32 bits" { invalid syntax-offset-range; }
+@test "a lane index past a byte" { invalid syntax-lane-range; }
 
 # robustness: explicit stacks, never a crash
 @test "100000 nested blocks are checked without recursion" {
