@@ -115,6 +115,9 @@ FUZZ_LIBS_lower = $(LLVM_LIBS)
 # structure-aware mutation: a custom mutator on the wasm-lower target
 FUZZ_SRC_mutate = fuzz/lower_fuzz.c $(LOWERSRC)
 FUZZ_LIBS_mutate = $(LLVM_LIBS)
+# the WASI host functions: the runtime, and a guest our own tools compile
+FUZZ_SRC_wasi = $(RTSRC)
+FUZZ_LIBS_wasi = -ldl -lpthread
 
 fuzz: all fuzz-build
 	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
@@ -123,19 +126,31 @@ fuzz-build: $(FUZZ_TARGETS:%=$(O)/fuzz/%_fuzz)
 
 $(O)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(LLVM_CFLAGS) -MMD -MP -c -o $@ $<
+	$(FUZZ_CC) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(LLVM_CFLAGS) $(FUZZ_DEFS) -MMD -MP -c -o $@ $<
+
+$(O)/fuzz/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -c -o $@ $<
 
 $(O)/fuzz/libwasm.a: $(LIBSRC:%.c=$(O)/fuzz/obj/%.o)
 	rm -f $@ && ar rcs $@ $^
 
 # the objects of FUZZ_SRC_$(1) (a function: a % in the rule would be
 # replaced by the stem)
-fuzz_objs = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(FUZZ_SRC_$(1)))
+fuzz_objs = $(patsubst %,$(O)/fuzz/obj/%.o,$(basename $(FUZZ_SRC_$(1))))
 # kept: make would delete them as intermediate files, to rebuild them next time
-.SECONDARY: $(patsubst %.c,$(O)/fuzz/obj/%.o,$(wildcard fuzz/*.c) $(LOWERSRC))
+.SECONDARY: $(patsubst %,$(O)/fuzz/obj/%.o,$(basename $(wildcard fuzz/*.c) $(LOWERSRC) $(RTSRC)))
 $(O)/fuzz/%_fuzz: $(O)/fuzz/obj/fuzz/%_fuzz.o $$(call fuzz_objs,$$*) $(O)/fuzz/libwasm.a
 	$(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $(filter %.o,$^) $(O)/fuzz/libwasm.a \
 		$(FUZZ_LIBS_$*) -lm
+
+# The WASI target runs a guest that our own tools compile.
+$(O)/fuzz/obj/fuzz/wasi_fuzz.o: FUZZ_DEFS = -DWA_FUZZ_GUEST='"$(abspath $(O)/fuzz/wasi_guest.so)"'
+$(O)/fuzz/wasi_fuzz: $(O)/fuzz/wasi_guest.so
+$(O)/fuzz/wasi_guest.so: fuzz/wasi_guest.wat $(addprefix $(BIN)/,$(TOOLS)) $(LIBBUILTINS)
+	@mkdir -p $(@D)
+	wat2wasm $< -o $(O)/fuzz/wasi_guest.wasm
+	$(BIN)/wasm-aot $(O)/fuzz/wasi_guest.wasm -o $@
 
 # Benchmarks: every executable bench/*.sh and bench/*.py, each printing
 # its tables (and drawing its plots) with the machine named.

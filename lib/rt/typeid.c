@@ -52,8 +52,10 @@ typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
 	}
 	if (!(b = malloc(np + nr + 1)))
 		goto out;
-	memcpy(b, p, np);
-	memcpy(b + np, r, nr);
+	if (np) /* p and r may be NULL when empty; memcpy must not see NULL */
+		memcpy(b, p, np);
+	if (nr)
+		memcpy(b + np, r, nr);
 	sigs[nsigs] = (struct sig){np, nr, b};
 	id = nsigs++;
 out:
