@@ -32,6 +32,12 @@ wa_call(struct wa_instance *I, uint32_t func, wa_val *args)
 
 	if (func >= I->mod->nfuncs || I->yielded)
 		return -1;
+	if (!args) {
+		/* none has one slot: enough for no parameters and one result */
+		const struct wa_c_functype *t = &I->mod->c->types[module_func_typeidx(I->mod, func)];
+		if (t->nparams || t->nresults > 1)
+			return -1;
+	}
 	fr.f = I->ctx.funcs[func];
 	fr.args = args ? args : none;
 	trap_thread_init();

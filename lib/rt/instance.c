@@ -18,7 +18,7 @@ bump(struct wa_instance *I, size_t n)
 {
 	uint8_t *p = (uint8_t *)(((uintptr_t)I->bump + 15) & ~(uintptr_t)15);
 
-	if (n > (size_t)(I->bump_hi - p))
+	if (p > I->bump_hi || n > (size_t)(I->bump_hi - p))
 		return NULL;
 	I->bump = p + n;
 	return p;
@@ -45,25 +45,68 @@ inst_elem_item(struct wa_instance *I, const struct wa_c_const *k)
 	return eval(I, k).ref;
 }
 
-static int
-alloc_all(struct wa_instance *I, char *err, size_t errlen)
+/*
+ * The arrays an instance keeps in its context area, in allocation
+ * order: one place lists them, so that what a module needs
+ * (inst_ctx_need, at load) and what alloc_all takes cannot disagree.
+ */
+enum { NARRAYS = 9 };
+
+struct ctxarr {
+	void **p;
+	uint64_t n;
+	size_t size;
+};
+
+static void
+ctx_arrays(struct wa_instance *I, const struct wa_module *m, struct ctxarr a[NARRAYS])
 {
-	const struct wa_module *m = I->mod;
 	const struct wa_contract *c = m->c;
 	struct wa_vmctx *x = &I->ctx;
 
-	x->funcs = bump(I, m->nfuncs * sizeof *x->funcs);
-	I->funcrecs = bump(I, m->nfuncs * sizeof *I->funcrecs);
-	x->tables = bump(I, m->ntables * sizeof *x->tables);
-	I->tabrecs = bump(I, c->ntables * sizeof *I->tabrecs);
-	x->globals = bump(I, m->nglobals * sizeof *x->globals);
-	I->cells = bump(I, c->nglobals * sizeof *I->cells);
-	I->bindings = bump(I, c->nfuncs_imported * sizeof *I->bindings);
-	I->data_dropped = bump(I, c->ndata);
-	I->elem_dropped = bump(I, c->nelem);
-	if (!I->elem_dropped) {
-		rt_err(err, errlen, "module too large for the region's context area");
-		return -1;
+	a[0] = (struct ctxarr){(void **)&x->funcs, m->nfuncs, sizeof *x->funcs};
+	a[1] = (struct ctxarr){(void **)&I->funcrecs, m->nfuncs, sizeof *I->funcrecs};
+	a[2] = (struct ctxarr){(void **)&x->tables, m->ntables, sizeof *x->tables};
+	a[3] = (struct ctxarr){(void **)&I->tabrecs, c->ntables, sizeof *I->tabrecs};
+	a[4] = (struct ctxarr){(void **)&x->globals, m->nglobals, sizeof *x->globals};
+	a[5] = (struct ctxarr){(void **)&I->cells, c->nglobals, sizeof *I->cells};
+	a[6] = (struct ctxarr){(void **)&I->bindings, c->nfuncs_imported, sizeof *I->bindings};
+	a[7] = (struct ctxarr){(void **)&I->data_dropped, c->ndata, 1};
+	a[8] = (struct ctxarr){(void **)&I->elem_dropped, c->nelem, 1};
+}
+
+/* Bytes of context area an instance of m takes, the instance included
+ * (bump's alignment counted); the counts are the module's validated
+ * ones, below 2^32, so no product or sum here can overflow. */
+uint64_t
+inst_ctx_need(const struct wa_module *m)
+{
+	struct wa_instance dummy;
+	struct ctxarr a[NARRAYS];
+	uint64_t need = sizeof dummy;
+	int i;
+
+	ctx_arrays(&dummy, m, a);
+	for (i = 0; i < NARRAYS; i++)
+		need = ((need + 15) & ~(uint64_t)15) + a[i].n * a[i].size;
+	return need + 15;
+}
+
+static int
+alloc_all(struct wa_instance *I, char *err, size_t errlen)
+{
+	struct ctxarr a[NARRAYS];
+	int i;
+
+	ctx_arrays(I, I->mod, a);
+	for (i = 0; i < NARRAYS; i++) {
+		/* every one checked: one that does not fit must not leave a
+		 * NULL array for the code after to write through */
+		if (!(*a[i].p = bump(I, (size_t)(a[i].n * a[i].size)))) {
+			rt_err(err, errlen, "module too large for the region's context area (%llu bytes)",
+			       (unsigned long long)(I->bump_hi - I->bump_lo + sizeof *I));
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -323,6 +366,11 @@ compatible(const struct wa_region *r, const struct wa_module *m, char *err, size
 		rt_err(err, errlen, "module needs heap reservation %llu + guard %llu; the region has %llu + %llu",
 		       (unsigned long long)c->heap_reserve, (unsigned long long)c->heap_guard,
 		       (unsigned long long)r->cfg.heap_reserve, (unsigned long long)r->cfg.heap_guard);
+		return 0;
+	}
+	if (m->ctx_need > r->cfg.ctx_size) {
+		rt_err(err, errlen, "module too large for the region's context area: it needs %llu bytes, "
+		       "the region has %llu", (unsigned long long)m->ctx_need, (unsigned long long)r->cfg.ctx_size);
 		return 0;
 	}
 	return 1;

@@ -288,7 +288,9 @@ wa_host_register(struct wa_host *h, const char *name, size_t len, struct wa_inst
 	struct hostreg *v;
 	char *s;
 
-	if (I->host != h || I->zombie || link_join(I))
+	/* longer than any import's module name could be: refused, and
+	 * len + 1 below cannot wrap */
+	if (len > MAX_NAME || I->host != h || I->zombie || link_join(I))
 		return -1;
 	if (!(s = malloc(len + 1)))
 		return -1;

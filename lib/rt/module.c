@@ -13,14 +13,6 @@
 
 #include "rt.h"
 
-/* Implementation limits (those of the WebAssembly JS API): counts above
- * them are taken as damage, not as a real module. */
-enum {
-	MAX_TYPES = 1000000, MAX_FUNCS = 1000000, MAX_IMPORTS = 100000, MAX_EXPORTS = 100000,
-	MAX_GLOBALS = 1000000, MAX_DATA = 100000, MAX_ELEMS = 10000000, MAX_TABLES = 100000,
-	MAX_PARAMS = 1000, MAX_TABLE_SIZE = 10000000, MAX_PAGES = 65536, MAX_NAME = 100000,
-};
-
 #define MAX_SEGS 32
 
 struct v {
@@ -114,7 +106,10 @@ code_ok(struct v *V, const void *p, const char *what, uint32_t i)
 static int
 name_ok(struct v *V, const char *s, uint32_t len, const char *what, uint32_t i)
 {
-	if (len > MAX_NAME || (len && (!s || !inside(V, s, len, 0))))
+	if (len > MAX_NAME)
+		return FAIL(V, "contract: %s %u: name of %u bytes exceeds the limit of %u", what, i, len,
+		            (unsigned)MAX_NAME);
+	if (len && (!s || !inside(V, s, len, 0)))
 		return FAIL(V, "contract: %s %u: name lies outside the module", what, i);
 	return 0;
 }
@@ -149,7 +144,8 @@ types_ok(struct v *V)
 	uint32_t i, k;
 
 	if (c->ntypes > MAX_TYPES || array_ok(V, c->types, c->ntypes, sizeof *c->types, "types"))
-		return c->ntypes > MAX_TYPES ? FAIL(V, "contract: %u types", c->ntypes) : -1;
+		return c->ntypes > MAX_TYPES ? FAIL(V, "contract: %u types, more than the limit of %u", c->ntypes,
+		                                    (unsigned)MAX_TYPES) : -1;
 	if (!(V->m->typeids = calloc(c->ntypes + 1, sizeof *V->m->typeids)))
 		return FAIL(V, "out of memory");
 	for (i = 0; i < c->ntypes; i++) {
@@ -187,6 +183,7 @@ import_ok(struct v *V, const struct wa_c_import *im, uint32_t i, uint32_t n[4])
 	case 1:
 		if ((im->type != 0x70 && im->type != 0x6f) || limits_ok(V, &im->limits, UINT32_MAX, "import", i))
 			return FAIL(V, "contract: import %u: bad table type", i);
+		V->m->import_of_table[n[1]] = i;
 		break;
 	case 2:
 		if (limits_ok(V, &im->limits, MAX_PAGES, "import", i))
@@ -212,14 +209,16 @@ imports_ok(struct v *V)
 	uint32_t i, n[4] = {0, 0, 0, 0};
 
 	if (c->nimports > MAX_IMPORTS)
-		return FAIL(V, "contract: %u imports", c->nimports);
+		return FAIL(V, "contract: %u imports, more than the limit of %u", c->nimports, (unsigned)MAX_IMPORTS);
 	if (array_ok(V, c->imports, c->nimports, sizeof *c->imports, "imports"))
 		return -1;
-	if (c->nfuncs_imported > c->nimports || c->nglobals_imported > c->nimports)
+	if (c->nfuncs_imported > c->nimports || c->nglobals_imported > c->nimports ||
+	    c->ntables_imported > c->nimports)
 		return FAIL(V, "contract: imported counts exceed the imports");
 	m->import_of_func = calloc(c->nfuncs_imported + 1, sizeof *m->import_of_func);
+	m->import_of_table = calloc(c->ntables_imported + 1, sizeof *m->import_of_table);
 	m->import_of_global = calloc(c->nglobals_imported + 1, sizeof *m->import_of_global);
-	if (!m->import_of_func || !m->import_of_global)
+	if (!m->import_of_func || !m->import_of_table || !m->import_of_global)
 		return FAIL(V, "out of memory");
 	for (i = 0; i < c->nimports; i++) {
 		uint32_t k = c->imports[i].kind;
@@ -251,8 +250,9 @@ funcs_ok(struct v *V)
 	struct wa_module *m = V->m;
 	uint32_t i;
 
-	if (c->nfuncs > MAX_FUNCS || (uint64_t)c->nfuncs + c->nfuncs_imported > MAX_FUNCS)
-		return FAIL(V, "contract: %u functions", c->nfuncs);
+	if ((uint64_t)c->nfuncs + c->nfuncs_imported > MAX_FUNCS)
+		return FAIL(V, "contract: %llu functions, more than the limit of %u",
+		            (unsigned long long)c->nfuncs + c->nfuncs_imported, (unsigned)MAX_FUNCS);
 	if (array_ok(V, c->funcs, c->nfuncs, sizeof *c->funcs, "functions"))
 		return -1;
 	if (!(m->bycode = calloc(c->nfuncs + 1, sizeof *m->bycode)))
@@ -277,8 +277,9 @@ tables_mems_ok(struct v *V)
 	const struct wa_contract *c = V->c;
 	uint32_t i;
 
-	if (c->ntables > MAX_TABLES || c->ntables_imported > MAX_TABLES)
-		return FAIL(V, "contract: %u tables", c->ntables);
+	if ((uint64_t)c->ntables + c->ntables_imported > MAX_TABLES)
+		return FAIL(V, "contract: %llu tables, more than the limit of %u",
+		            (unsigned long long)c->ntables + c->ntables_imported, (unsigned)MAX_TABLES);
 	if (array_ok(V, c->tables, c->ntables, sizeof *c->tables, "tables"))
 		return -1;
 	for (i = 0; i < c->ntables; i++) {
@@ -347,8 +348,9 @@ globals_ok(struct v *V)
 	const struct wa_contract *c = V->c;
 	uint32_t i;
 
-	if (c->nglobals > MAX_GLOBALS)
-		return FAIL(V, "contract: %u globals", c->nglobals);
+	if ((uint64_t)c->nglobals + c->nglobals_imported > MAX_GLOBALS)
+		return FAIL(V, "contract: %llu globals, more than the limit of %u",
+		            (unsigned long long)c->nglobals + c->nglobals_imported, (unsigned)MAX_GLOBALS);
 	if (array_ok(V, c->globals, c->nglobals, sizeof *c->globals, "globals"))
 		return -1;
 	V->m->nglobals = c->nglobals_imported + c->nglobals;
@@ -369,7 +371,7 @@ data_ok(struct v *V)
 	uint32_t i;
 
 	if (c->ndata > MAX_DATA)
-		return FAIL(V, "contract: %u data segments", c->ndata);
+		return FAIL(V, "contract: %u data segments, more than the limit of %u", c->ndata, (unsigned)MAX_DATA);
 	if (array_ok(V, c->data, c->ndata, sizeof *c->data, "data"))
 		return -1;
 	for (i = 0; i < c->ndata; i++) {
@@ -387,14 +389,10 @@ static uint32_t
 table_type(const struct wa_module *m, uint32_t t)
 {
 	const struct wa_contract *c = m->c;
-	uint32_t i, n = 0;
 
 	if (t >= c->ntables_imported)
 		return c->tables[t - c->ntables_imported].elemtype;
-	for (i = 0; i < c->nimports; i++)
-		if (c->imports[i].kind == 1 && n++ == t)
-			return c->imports[i].type;
-	return 0;
+	return c->imports[m->import_of_table[t]].type;
 }
 
 static int
@@ -404,7 +402,8 @@ elems_ok(struct v *V)
 	uint32_t i, k;
 
 	if (c->nelem > MAX_ELEMS)
-		return FAIL(V, "contract: %u element segments", c->nelem);
+		return FAIL(V, "contract: %u element segments, more than the limit of %u", c->nelem,
+		            (unsigned)MAX_ELEMS);
 	if (array_ok(V, c->elems, c->nelem, sizeof *c->elems, "elements"))
 		return -1;
 	for (i = 0; i < c->nelem; i++) {
@@ -423,6 +422,39 @@ elems_ok(struct v *V)
 	return 0;
 }
 
+/* Export names ordered by length, then bytes: lookups by name (every
+ * import from a registered instance does one) are a binary search, so
+ * that 100,000 imports of 100,000 exports cost n log n, not n^2. */
+static int
+namecmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return alen ? memcmp(a, b, alen) : 0;
+}
+
+static int
+cmpexport(const void *a, const void *b, void *arg)
+{
+	const struct wa_c_export *e = arg, *x = &e[*(const uint32_t *)a], *y = &e[*(const uint32_t *)b];
+
+	return namecmp(x->name, x->namelen, y->name, y->namelen);
+}
+
+static int
+sort_exports(struct v *V)
+{
+	const struct wa_contract *c = V->c;
+	uint32_t i;
+
+	if (!(V->m->export_order = calloc(c->nexports + 1, sizeof *V->m->export_order)))
+		return FAIL(V, "out of memory");
+	for (i = 0; i < c->nexports; i++)
+		V->m->export_order[i] = i;
+	qsort_r(V->m->export_order, c->nexports, sizeof *V->m->export_order, cmpexport, (void *)c->exports);
+	return 0;
+}
+
 static int
 exports_ok(struct v *V)
 {
@@ -431,7 +463,7 @@ exports_ok(struct v *V)
 	uint32_t i;
 
 	if (c->nexports > MAX_EXPORTS)
-		return FAIL(V, "contract: %u exports", c->nexports);
+		return FAIL(V, "contract: %u exports, more than the limit of %u", c->nexports, (unsigned)MAX_EXPORTS);
 	if (array_ok(V, c->exports, c->nexports, sizeof *c->exports, "exports"))
 		return -1;
 	for (i = 0; i < c->nexports; i++) {
@@ -444,6 +476,8 @@ exports_ok(struct v *V)
 			return FAIL(V, "contract: export %u (%.*s): kind %u index %u out of range", i,
 			            (int)e->namelen, e->name, e->kind, e->index);
 	}
+	if (sort_exports(V))
+		return -1;
 	if (c->start != -1) {
 		const struct wa_c_functype *t;
 		if (c->start < 0 || (uint32_t)c->start >= m->nfuncs)
@@ -540,6 +574,7 @@ wa_module_load(const char *path, char *err, size_t errlen)
 	}
 	if (find_segments(&V) || contract_ok(&V))
 		goto fail;
+	m->ctx_need = inst_ctx_need(m);
 	return m;
 fail:
 	wa_module_free(m);
@@ -557,6 +592,8 @@ wa_module_free(struct wa_module *m)
 		dlclose(m->dl);
 	free(m->typeids);
 	free(m->import_of_func);
+	free(m->import_of_table);
+	free(m->export_order);
 	free(m->import_of_global);
 	free(m->bycode);
 	free(m->path);
@@ -588,16 +625,24 @@ wa_module_func_type(const struct wa_module *m, uint32_t func)
 int
 module_export(const struct wa_module *m, const char *name, size_t len, uint32_t *kind, uint32_t *index)
 {
-	const struct wa_contract *c = m->c;
-	uint32_t i;
+	const struct wa_c_export *v = m->c->exports;
+	uint32_t lo = 0, hi = m->c->nexports;
 
-	for (i = 0; i < c->nexports; i++) {
-		const struct wa_c_export *e = &c->exports[i];
-		if (e->namelen == len && !memcmp(e->name, name, len)) {
+	if (len > MAX_NAME)
+		return -1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct wa_c_export *e = &v[m->export_order[mid]];
+		int d = namecmp(e->name, e->namelen, name, (uint32_t)len);
+		if (!d) {
 			*kind = e->kind;
 			*index = e->index;
 			return 0;
 		}
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return -1;
 }

@@ -42,6 +42,16 @@ int sig_parse(const char *sig, uint8_t *p, uint32_t *np, uint8_t *r, uint32_t *n
 int elf_precheck(const char *path, char *err, size_t errlen);
 
 /* ---- module.c ---- */
+/* Implementation limits (those of the WebAssembly JS API): a contract
+ * counting more is refused.  Functions, tables and globals are counted
+ * imported and defined together. */
+enum {
+	MAX_TYPES = 1000000, MAX_FUNCS = 1000000, MAX_IMPORTS = 100000, MAX_EXPORTS = 100000,
+	MAX_GLOBALS = 1000000, MAX_DATA = 100000, MAX_ELEMS = 10000000, MAX_TABLES = 100000,
+	MAX_PARAMS = 1000, MAX_TABLE_SIZE = 10000000, MAX_PAGES = 65536, MAX_NAME = 100000,
+};
+
+
 struct codeent {
 	uintptr_t code;
 	uint32_t func;               /* function index (imports counted) */
@@ -54,6 +64,8 @@ struct wa_module {
 	uint32_t *typeids;           /* canonical id per type index */
 	uint32_t nfuncs, ntables, nglobals, nmems; /* imported + defined */
 	uint32_t *import_of_func;    /* imported function i -> import index */
+	uint32_t *import_of_table;
+	uint32_t *export_order;      /* export indices sorted by name */
 	uint32_t *import_of_global;
 	struct codeent *bycode;      /* defined functions sorted by code */
 	uint32_t nbycode;
@@ -61,6 +73,7 @@ struct wa_module {
 	pthread_mutex_t img_lock;
 	int img_done;
 	struct heapimg *img;         /* heapimg.c; NULL: copy the segments */
+	uint64_t ctx_need;           /* context area bytes an instance takes */
 };
 
 /* ---- heapimg.c ---- */
@@ -227,6 +240,21 @@ struct wa_instance {
 	                              * may hold references to it */
 };
 
+/*
+ * The context area an instance of a module at every limit above needs
+ * (inst_ctx_need: function pointers and records, table pointers and
+ * records, global pointers and cells, bindings of imported functions,
+ * dropped flags of segments, alignment): about 77 MiB.  The default
+ * context area is this big, so that any module the runtime loads can
+ * be instantiated; it is address space, backed only where an instance
+ * writes.
+ */
+#define CTX_NEED_MAX ((uint64_t)MAX_FUNCS * (sizeof(struct wa_func *) + sizeof(struct wa_func)) + \
+	(uint64_t)MAX_TABLES * (sizeof(struct wa_table *) + sizeof(struct rt_table)) + \
+	(uint64_t)MAX_GLOBALS * (sizeof(struct wa_global *) + sizeof(struct wa_global)) + \
+	(uint64_t)MAX_IMPORTS * sizeof(struct binding) + MAX_DATA + MAX_ELEMS + \
+	sizeof(struct wa_instance) + 16 * 16)
+
 static inline struct wa_instance *
 inst_of(struct wa_vmctx *ctx)
 {
@@ -264,6 +292,8 @@ void rt_elem_drop(struct wa_vmctx *, uint32_t seg);
 void rt_table_copy(struct wa_vmctx *, uint32_t dt, uint32_t st, uint32_t dst, uint32_t src, uint32_t n);
 int32_t rt_table_grow(struct wa_vmctx *, uint32_t t, void *init, uint32_t delta);
 void rt_table_fill(struct wa_vmctx *, uint32_t t, uint32_t dst, void *val, uint32_t n);
+/* context area bytes an instance of the module takes (instance.c) */
+uint64_t inst_ctx_need(const struct wa_module *);
 /* an element-segment item as a reference (instance.c) */
 void *inst_elem_item(struct wa_instance *, const struct wa_c_const *);
 

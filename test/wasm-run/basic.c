@@ -234,17 +234,29 @@ static const struct wa_c_func funcs[NFUNCS - NIMPORTED] = {
 #define BAD_INDEX F_ADD
 #endif
 #define EXPORT(name, f) {name, sizeof name - 1, 0, f}
+#ifdef LONG_NAME
+/* an export name of 1,000,000 bytes: more than the limit of 100,000 */
+static const char long_name[1000001] = {[0 ... 999999] = 'a'};
+#endif
 static const struct wa_c_export exports[] = {
 	EXPORT("add", BAD_INDEX), EXPORT("divide", F_DIV), EXPORT("recurse", F_RECURSE), EXPORT("deep", F_DEEP),
 	EXPORT("load", F_OOB), EXPORT("unreachable", F_UNREACH), EXPORT("_start", F_START),
 	EXPORT("addl", F_ADDL), EXPORT("fmul", F_FMUL), EXPORT("fdiv32", F_FDIV32), EXPORT("two", F_TWO),
 	EXPORT("grow", F_GROW), EXPORT("size", F_SIZE), EXPORT("dispatch", F_DISPATCH), EXPORT("gget", F_GGET),
 	EXPORT("fpe", F_FPE), EXPORT("fill", F_FILLOOB),
+#ifdef LONG_NAME
+	{long_name, sizeof long_name - 1, 0, F_ADD},
+#endif
 };
 
 static const struct wa_c_table tables[] = {{0x70, {4, 4, 1}}};
 static const struct wa_c_limits mems[] = {{1, 2, 1}};
+#ifdef MANY_GLOBALS
+/* more than a context area of 4 MiB held (the JS API allows 1,000,000) */
+static const struct wa_c_global globals[MANY_GLOBALS] = {[0 ... MANY_GLOBALS - 1] = {0x7f, 1, {0x41, 0, {.i32 = 42}}}};
+#else
 static const struct wa_c_global globals[] = {{0x7f, 1, {0x41, 0, {.i32 = 42}}}};
+#endif
 static const char hello[] = "hello from a hand-made module\n";
 static const struct wa_c_data data[] = {{0, 0, {0x41, 0, {.i32 = 16}}, sizeof hello - 1, (const uint8_t *)hello}};
 static const struct wa_c_const items[] = {{0xd2, F_ADD, {0}}, {0xd2, F_DIV, {0}}, {0xd2, F_UNREACH, {0}}};
@@ -271,7 +283,11 @@ __attribute__((visibility("default"))) const struct wa_contract wasm_aot_contrac
 #endif
 	.nimports = N(imports), .nexports = N(exports), .imports = imports, .exports = exports,
 	.nfuncs_imported = NIMPORTED, .nfuncs = N(funcs), .funcs = funcs,
+#ifdef MANY_TABLES
+	.ntables = 200000, .tables = tables, /* more than the limit: refused before the array is read */
+#else
 	.ntables = N(tables), .tables = tables,
+#endif
 	.nmems = N(mems), .mems = mems,
 	.nglobals = N(globals), .globals = globals,
 	.ndata = N(data), .nelem = N(elems), .data = data, .elems = elems,
