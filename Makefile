@@ -18,8 +18,10 @@ BUILTINS_CFLAGS = -std=c11 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-prot
 # Per-tool link flags.
 LIBS_wasm-lower = $(LLVM_LIBS)
 LIBS_wasm-codegen = $(LLVM_LIBS)
-# --host libraries call the API (wa_*) inside wasm-run
-LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm -Wl,--export-dynamic-symbol=wa_*
+# --host libraries call the API (wa_*) inside wasm-run: the whole
+# archive, so that functions wasm-run does not call itself are there too
+LIBS_wasm-run = -Wl,--whole-archive $(LIBWASMRT) -Wl,--no-whole-archive -ldl -lpthread -lm \
+	-Wl,--export-dynamic-symbol=wa_*
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
 CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \
