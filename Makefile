@@ -17,10 +17,12 @@ BUILTINS_CFLAGS = -std=c11 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-prot
 
 # Per-tool link flags.
 LIBS_wasm-lower = $(LLVM_LIBS)
+# the integrity digest is the runtime's (lib/rt/digest.c)
+LIBS_wasm-link = $(LIBWASMRT) -lsodium
 LIBS_wasm-codegen = $(LLVM_LIBS)
 # --host libraries call the API (wa_*) inside wasm-run: the whole
 # archive, so that functions wasm-run does not call itself are there too
-LIBS_wasm-run = -Wl,--whole-archive $(LIBWASMRT) -Wl,--no-whole-archive -ldl -lpthread -lm \
+LIBS_wasm-run = -Wl,--whole-archive $(LIBWASMRT) -Wl,--no-whole-archive -lsodium -ldl -lpthread -lm \
 	-Wl,--export-dynamic-symbol=wa_*
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
@@ -54,7 +56,7 @@ $(LIBWASMRT): $(patsubst %,$(O)/%.o,$(basename $(RTSRC)))
 	rm -f $@ && ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run,$$*),$(LIBWASMRT))
+$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run wasm-link,$$*),$(LIBWASMRT))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_$*) $(LIBWASM) -lm
 
@@ -104,11 +106,16 @@ install: all
 # libFuzzer targets, runnable by hand (fuzz/README).
 FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -D_GNU_SOURCE -Ilib
-fuzz: $(O)/fuzz/parse_fuzz $(O)/fuzz/verify_fuzz
+fuzz: $(O)/fuzz/parse_fuzz $(O)/fuzz/verify_fuzz $(O)/fuzz/load_fuzz
 
 $(O)/fuzz/%_fuzz: fuzz/%_fuzz.c $(LIBSRC) lib/*.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIBSRC) -lm
+
+# The runtime's .so loader: the target includes the runtime's sources.
+$(O)/fuzz/load_fuzz: fuzz/load_fuzz.c $(RTSRC) lib/rt/*.h lib/*.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(RTSRC) -lsodium -ldl -lpthread -lm
 
 # Benchmarks: every executable bench/*.sh and bench/*.py, each printing
 # its tables (and drawing its plots) with the machine named.
@@ -119,7 +126,7 @@ bench: all $(O)/bench/lifecycle
 
 $(O)/bench/lifecycle: bench/lifecycle.c lib/wasmrt.h lib/contract.h $(LIBWASMRT)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ bench/lifecycle.c $(LIBWASMRT) -ldl -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ bench/lifecycle.c $(LIBWASMRT) -lsodium -ldl -lpthread -lm
 
 clean:
 	rm -rf $(O) $(BIN)

@@ -14,14 +14,19 @@ setup_file() {
 	CCM="cc -shared -fPIC -O1 -fno-optimize-sibling-calls -I$top/lib"
 	$CCM "$top/test/wasm-run/basic.c" -o "$X/basic.so"
 	$CCM -DMANY_GLOBALS=180000 "$top/test/wasm-run/basic.c" -o "$X/many.so"
+	"${WA_BIN:-$top/bin}/wasm-link" --seal "$X/basic.so" "$X/many.so"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/api/edges.c" "$rt" \
-		-ldl -lpthread -lm -o "$X/edges"
+		-lsodium -ldl -lpthread -lm -o "$X/edges"
 	cc -std=c11 -O2 -fPIC -shared -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" \
 		"$top/test/api/all-host.c" -o "$X/all-host.so"
 	export WA_BIN_DIR=${WA_BIN:-$top/bin}
 	if command -v wat2wasm >/dev/null && [ -x "$WA_BIN_DIR/wasm-aot" ]; then
 		wat2wasm "$top/test/api/guest.wat" -o "$X/guest.wasm"
 		"$WA_BIN_DIR/wasm-aot" "$X/guest.wasm" -o "$X/guest.so"
+		if command -v minisign >/dev/null; then
+			minisign -G -W -p "$X/key.pub" -s "$X/key.sec" > /dev/null
+			minisign -S -s "$X/key.sec" -m "$X/guest.so" > /dev/null
+		fi
 	fi
 }
 
@@ -62,11 +67,13 @@ api_functions() {
 
 @test "a --host library calls the whole API inside wasm-run" {
 	[ -f "$X/guest.so" ] || skip "wat2wasm or wasm-aot missing"
-	WA_TEST_MODULE=$X/guest.so run "$WA_BIN_DIR/wasm-run" --host "$X/all-host.so" --invoke run "$X/guest.so"
+	[ -f "$X/guest.so.minisig" ] || skip "minisign is not installed"
+	WA_TEST_MODULE=$X/guest.so WA_TEST_KEY=$X/key.pub \
+		run "$WA_BIN_DIR/wasm-run" --host "$X/all-host.so" --invoke run "$X/guest.so"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! grep -q '^not ok' <<< "$output"
-	[ "$(grep -c '^ok ' <<< "$output")" -eq 25 ]
+	[ "$(grep -c '^ok ' <<< "$output")" -eq 29 ]
 	[ "${lines[-1]}" = 0 ]
 }
 

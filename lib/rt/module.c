@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rt.h"
 
@@ -18,7 +19,7 @@
 struct v {
 	struct wa_module *m;
 	const struct wa_contract *c;
-	struct { uintptr_t lo, hi; int x; } seg[MAX_SEGS];
+	struct seg seg[MAX_SEGS];
 	int nseg;
 	char *err;
 	size_t errlen;
@@ -83,17 +84,23 @@ inside(struct v *V, const void *p, uint64_t size, int x)
 	return 0;
 }
 
-/* An array of n elements: NULL allowed only when empty. */
+/* An array of n elements: NULL allowed only when empty; aligned as
+ * its type needs (an unaligned one is damage, and reading through it
+ * undefined behaviour). */
 static int
-array_ok(struct v *V, const void *p, uint64_t n, size_t elsize, const char *what)
+array_ok(struct v *V, const void *p, uint64_t n, size_t elsize, size_t align, const char *what)
 {
 	if (!n)
 		return 0;
 	if (!p || !inside(V, p, n * elsize, 0))
 		return FAIL(V, "contract: %s array (%llu entries) lies outside the module", what,
 		            (unsigned long long)n);
+	if ((uintptr_t)p % align)
+		return FAIL(V, "contract: %s array is misaligned", what);
 	return 0;
 }
+
+#define ARRAY_OK(V, p, n, what) array_ok(V, p, n, sizeof *(p), __alignof__(*(p)), what)
 
 static int
 code_ok(struct v *V, const void *p, const char *what, uint32_t i)
@@ -143,7 +150,7 @@ types_ok(struct v *V)
 	const struct wa_contract *c = V->c;
 	uint32_t i, k;
 
-	if (c->ntypes > MAX_TYPES || array_ok(V, c->types, c->ntypes, sizeof *c->types, "types"))
+	if (c->ntypes > MAX_TYPES || ARRAY_OK(V, c->types, c->ntypes, "types"))
 		return c->ntypes > MAX_TYPES ? FAIL(V, "contract: %u types, more than the limit of %u", c->ntypes,
 		                                    (unsigned)MAX_TYPES) : -1;
 	if (!(V->m->typeids = calloc(c->ntypes + 1, sizeof *V->m->typeids)))
@@ -151,7 +158,7 @@ types_ok(struct v *V)
 	for (i = 0; i < c->ntypes; i++) {
 		const struct wa_c_functype *t = &c->types[i];
 		if (t->nparams > MAX_PARAMS || t->nresults > MAX_PARAMS ||
-		    array_ok(V, t->params, t->nparams, 1, "params") || array_ok(V, t->results, t->nresults, 1, "results"))
+		    ARRAY_OK(V, t->params, t->nparams, "params") || ARRAY_OK(V, t->results, t->nresults, "results"))
 			return FAIL(V, "contract: type %u: bad parameter or result list", i);
 		for (k = 0; k < t->nparams + t->nresults; k++) {
 			uint8_t b = k < t->nparams ? t->params[k] : t->results[k - t->nparams];
@@ -210,7 +217,7 @@ imports_ok(struct v *V)
 
 	if (c->nimports > MAX_IMPORTS)
 		return FAIL(V, "contract: %u imports, more than the limit of %u", c->nimports, (unsigned)MAX_IMPORTS);
-	if (array_ok(V, c->imports, c->nimports, sizeof *c->imports, "imports"))
+	if (ARRAY_OK(V, c->imports, c->nimports, "imports"))
 		return -1;
 	if (c->nfuncs_imported > c->nimports || c->nglobals_imported > c->nimports ||
 	    c->ntables_imported > c->nimports)
@@ -250,10 +257,9 @@ funcs_ok(struct v *V)
 	struct wa_module *m = V->m;
 	uint32_t i;
 
-	if ((uint64_t)c->nfuncs + c->nfuncs_imported > MAX_FUNCS)
-		return FAIL(V, "contract: %llu functions, more than the limit of %u",
-		            (unsigned long long)c->nfuncs + c->nfuncs_imported, (unsigned)MAX_FUNCS);
-	if (array_ok(V, c->funcs, c->nfuncs, sizeof *c->funcs, "functions"))
+	if (c->nfuncs > MAX_FUNCS)
+		return FAIL(V, "contract: %u functions, more than the limit of %u", c->nfuncs, (unsigned)MAX_FUNCS);
+	if (ARRAY_OK(V, c->funcs, c->nfuncs, "functions"))
 		return -1;
 	if (!(m->bycode = calloc(c->nfuncs + 1, sizeof *m->bycode)))
 		return FAIL(V, "out of memory");
@@ -280,7 +286,7 @@ tables_mems_ok(struct v *V)
 	if ((uint64_t)c->ntables + c->ntables_imported > MAX_TABLES)
 		return FAIL(V, "contract: %llu tables, more than the limit of %u",
 		            (unsigned long long)c->ntables + c->ntables_imported, (unsigned)MAX_TABLES);
-	if (array_ok(V, c->tables, c->ntables, sizeof *c->tables, "tables"))
+	if (ARRAY_OK(V, c->tables, c->ntables, "tables"))
 		return -1;
 	for (i = 0; i < c->ntables; i++) {
 		if (c->tables[i].elemtype != 0x70 && c->tables[i].elemtype != 0x6f)
@@ -292,7 +298,7 @@ tables_mems_ok(struct v *V)
 	}
 	if ((uint64_t)c->nmems + c->nmems_imported > 1)
 		return FAIL(V, "contract: %u memories (at most one)", c->nmems + c->nmems_imported);
-	if (array_ok(V, c->mems, c->nmems, sizeof *c->mems, "memories"))
+	if (ARRAY_OK(V, c->mems, c->nmems, "memories"))
 		return -1;
 	for (i = 0; i < c->nmems; i++)
 		if (limits_ok(V, &c->mems[i], MAX_PAGES, "memory", i))
@@ -348,10 +354,9 @@ globals_ok(struct v *V)
 	const struct wa_contract *c = V->c;
 	uint32_t i;
 
-	if ((uint64_t)c->nglobals + c->nglobals_imported > MAX_GLOBALS)
-		return FAIL(V, "contract: %llu globals, more than the limit of %u",
-		            (unsigned long long)c->nglobals + c->nglobals_imported, (unsigned)MAX_GLOBALS);
-	if (array_ok(V, c->globals, c->nglobals, sizeof *c->globals, "globals"))
+	if (c->nglobals > MAX_GLOBALS)
+		return FAIL(V, "contract: %u globals, more than the limit of %u", c->nglobals, (unsigned)MAX_GLOBALS);
+	if (ARRAY_OK(V, c->globals, c->nglobals, "globals"))
 		return -1;
 	V->m->nglobals = c->nglobals_imported + c->nglobals;
 	for (i = 0; i < c->nglobals; i++) {
@@ -372,14 +377,14 @@ data_ok(struct v *V)
 
 	if (c->ndata > MAX_DATA)
 		return FAIL(V, "contract: %u data segments, more than the limit of %u", c->ndata, (unsigned)MAX_DATA);
-	if (array_ok(V, c->data, c->ndata, sizeof *c->data, "data"))
+	if (ARRAY_OK(V, c->data, c->ndata, "data"))
 		return -1;
 	for (i = 0; i < c->ndata; i++) {
 		const struct wa_c_data *d = &c->data[i];
 		if (d->mode > 1 || (d->mode == 0 && (d->memory >= V->m->nmems ||
 		    const_ok(V, &d->offset, 0x7f, V->m->nglobals))))
 			return FAIL(V, "contract: data segment %u: bad mode, memory or offset", i);
-		if (array_ok(V, d->bytes, d->len, 1, "data segment bytes"))
+		if (ARRAY_OK(V, d->bytes, d->len, "data segment bytes"))
 			return -1;
 	}
 	return 0;
@@ -404,7 +409,7 @@ elems_ok(struct v *V)
 	if (c->nelem > MAX_ELEMS)
 		return FAIL(V, "contract: %u element segments, more than the limit of %u", c->nelem,
 		            (unsigned)MAX_ELEMS);
-	if (array_ok(V, c->elems, c->nelem, sizeof *c->elems, "elements"))
+	if (ARRAY_OK(V, c->elems, c->nelem, "elements"))
 		return -1;
 	for (i = 0; i < c->nelem; i++) {
 		const struct wa_c_elem *e = &c->elems[i];
@@ -413,7 +418,7 @@ elems_ok(struct v *V)
 		if (e->mode == 0 && (e->table >= V->m->ntables || table_type(V->m, e->table) != e->elemtype ||
 		    const_ok(V, &e->offset, 0x7f, V->m->nglobals)))
 			return FAIL(V, "contract: element segment %u: bad table or offset", i);
-		if (array_ok(V, e->items, e->n, sizeof *e->items, "element items"))
+		if (ARRAY_OK(V, e->items, e->n, "element items"))
 			return -1;
 		for (k = 0; k < e->n; k++)
 			if (const_ok(V, &e->items[k], e->elemtype, V->m->nglobals))
@@ -464,7 +469,7 @@ exports_ok(struct v *V)
 
 	if (c->nexports > MAX_EXPORTS)
 		return FAIL(V, "contract: %u exports, more than the limit of %u", c->nexports, (unsigned)MAX_EXPORTS);
-	if (array_ok(V, c->exports, c->nexports, sizeof *c->exports, "exports"))
+	if (ARRAY_OK(V, c->exports, c->nexports, "exports"))
 		return -1;
 	for (i = 0; i < c->nexports; i++) {
 		const struct wa_c_export *e = &c->exports[i];
@@ -522,8 +527,8 @@ contract_ok(struct v *V)
 	const struct wa_contract *c = V->c;
 	int i;
 
-	if (!inside(V, c, 12, 0))
-		return FAIL(V, "contract symbol lies outside the module");
+	if (!inside(V, c, 12, 0) || (uintptr_t)c % __alignof__(*c))
+		return FAIL(V, "contract symbol lies outside the module, or is misaligned");
 	if (c->magic != WA_CONTRACT_MAGIC)
 		return FAIL(V, "contract: bad magic %#x (not a wasm-aot module)", c->magic);
 	if (c->version != WA_ABI_VERSION)
@@ -544,15 +549,49 @@ contract_ok(struct v *V)
 	return 0;
 }
 
-struct wa_module *
-wa_module_load(const char *path, char *err, size_t errlen)
+/* dlopen the checked file: the sealed copy, or the path itself if it
+ * is still the file that was checked. */
+static int
+open_object(struct wa_module *m, struct modfile *f, const char *p, char *err, size_t errlen)
+{
+	const char *e, *s;
+
+	modfile_unmap(f);
+	if (!(m->dl = dlopen(f->dlpath[0] ? f->dlpath : p, RTLD_NOW | RTLD_LOCAL))) {
+		e = dlerror(), s = e ? strstr(e, ": ") : NULL;
+		/* dlerror repeats the path: keep only the reason */
+		rt_err(err, errlen, "cannot load: %s", s && !strncmp(e, p, (size_t)(s - e)) ? s + 2 : e);
+		return -1;
+	}
+	if (f->dlpath[0]) {
+		m->memfd = f->fd;  /* open while loaded: its name must stay unique */
+		f->fd = -1;
+	} else if (!modfile_same(f, p)) {
+		rt_err(err, errlen, "the file changed while it was being loaded");
+		return -1;
+	}
+	return 0;
+}
+
+/* PATH.minisig: what `minisign -Sm PATH` writes. */
+static char *
+default_sigpath(const char *path)
+{
+	char *s = malloc(strlen(path) + sizeof ".minisig");
+
+	return s ? strcat(strcpy(s, path), ".minisig") : NULL;
+}
+
+static struct wa_module *
+load(const char *path, const char *sigpath, const struct wa_keys *keys, char *err, size_t errlen)
 {
 	struct wa_module *m = calloc(1, sizeof *m);
 	struct v V = {.m = m, .err = err, .errlen = errlen};
-	char *p;
+	struct modfile f;
+	char *p, *own = NULL;
 
 	if (m)
-		pthread_mutex_init(&m->img_lock, NULL);
+		pthread_mutex_init(&m->img_lock, NULL), m->memfd = -1;
 	if (!m || !(m->path = malloc(strlen(path) + 3))) {
 		rt_err(err, errlen, "out of memory");
 		free(m);
@@ -560,14 +599,19 @@ wa_module_load(const char *path, char *err, size_t errlen)
 	}
 	/* dlopen searches the library path for a name without a slash */
 	p = strchr(path, '/') ? strcpy(m->path, path) : strcat(strcpy(m->path, "./"), path);
-	if (elf_precheck(p, err, errlen))
-		goto fail;
-	if (!(m->dl = dlopen(p, RTLD_NOW | RTLD_LOCAL))) {
-		const char *e = dlerror(), *s = e ? strstr(e, ": ") : NULL;
-		/* dlerror repeats the path: keep only the reason */
-		rt_err(err, errlen, "cannot load: %s", s && !strncmp(e, p, s - e) ? s + 2 : e);
+	if (keys && !sigpath && !(sigpath = own = default_sigpath(path))) {
+		rt_err(err, errlen, "out of memory");
 		goto fail;
 	}
+	if (modfile_open(&f, p, sigpath, keys, err, errlen))
+		goto fail;
+	free(own);
+	own = NULL;
+	if (open_object(m, &f, p, err, errlen)) {
+		modfile_close(&f);
+		goto fail;
+	}
+	modfile_close(&f);
 	if (!(V.c = m->c = dlsym(m->dl, WA_CONTRACT_SYMBOL))) {
 		rt_err(err, errlen, "not a wasm-aot module: no %s symbol", WA_CONTRACT_SYMBOL);
 		goto fail;
@@ -577,8 +621,68 @@ wa_module_load(const char *path, char *err, size_t errlen)
 	m->ctx_need = inst_ctx_need(m);
 	return m;
 fail:
+	free(own);
 	wa_module_free(m);
 	return NULL;
+}
+
+struct wa_module *
+wa_module_load(const char *path, char *err, size_t errlen)
+{
+	return load(path, NULL, NULL, err, errlen);
+}
+
+struct wa_module *
+wa_module_load_signed(const char *path, const char *sigpath, const struct wa_keys *keys, char *err,
+                      size_t errlen)
+{
+	if (!keys) {
+		rt_err(err, errlen, "no trusted keys");
+		return NULL;
+	}
+	return load(path, sigpath, keys, err, errlen);
+}
+
+int
+wa_module_check(const char *path, const char *sigpath, const struct wa_keys *keys, char *err, size_t errlen)
+{
+	struct modfile f;
+	char *own = NULL;
+	int r;
+
+	if (keys && !sigpath && !(sigpath = own = default_sigpath(path))) {
+		rt_err(err, errlen, "out of memory");
+		return -1;
+	}
+	r = modfile_open(&f, path, sigpath, keys, err, errlen);
+	if (!r)
+		modfile_close(&f);
+	free(own);
+	return r;
+}
+
+struct wa_module *
+module_from_contract(const struct wa_contract *c, const struct seg *segs, int nseg, char *err, size_t errlen)
+{
+	struct wa_module *m = calloc(1, sizeof *m);
+	struct v V = {.m = m, .c = c, .err = err, .errlen = errlen};
+
+	if (!m || nseg < 1 || nseg > MAX_SEGS) {
+		rt_err(err, errlen, m ? "bad segments" : "out of memory");
+		free(m);
+		return NULL;
+	}
+	pthread_mutex_init(&m->img_lock, NULL);
+	m->memfd = -1;
+	m->c = c;
+	memcpy(V.seg, segs, (size_t)nseg * sizeof *segs);
+	V.nseg = nseg;
+	if (contract_ok(&V)) {
+		wa_module_free(m);
+		return NULL;
+	}
+	m->ctx_need = inst_ctx_need(m);
+	return m;
 }
 
 void
@@ -590,6 +694,8 @@ wa_module_free(struct wa_module *m)
 	pthread_mutex_destroy(&m->img_lock);
 	if (m->dl)
 		dlclose(m->dl);
+	if (m->memfd >= 0)
+		close(m->memfd);
 	free(m->typeids);
 	free(m->import_of_func);
 	free(m->import_of_table);

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "contract.h"
 #include "wasmrt.h"
@@ -39,12 +40,55 @@ int valtype_ok(uint32_t t);
 int sig_parse(const char *sig, uint8_t *p, uint32_t *np, uint8_t *r, uint32_t *nr, uint32_t cap);
 
 /* ---- elfcheck.c: headers sane and inside the file, before dlopen ---- */
-int elf_precheck(const char *path, char *err, size_t errlen);
+int elf_precheck(const uint8_t *buf, size_t len, char *err, size_t errlen);
+
+/* ---- digest.c: the integrity trailer (contract.h) ---- */
+void crypto_ready(void);                       /* sodium_init, once */
+void digest_compute(const uint8_t *buf, size_t len, uint8_t out[WA_DIGEST_LEN]);
+int digest_present(const uint8_t *buf, size_t len);
+int digest_check(const uint8_t *buf, size_t len, char *err, size_t errlen);
+
+/* ---- sign.c: minisign signatures ---- */
+/* 0 if sig (siglen bytes, a .minisig file's text) is a good signature
+ * of buf by one of keys; else -1 and why. */
+int sig_check(const struct wa_keys *keys, const uint8_t *buf, size_t len, const char *sig, size_t siglen,
+              const char *sigpath, char *err, size_t errlen);
+
+/* ---- modfile.c: reading a module file before dlopen ---- */
+struct modfile {
+	int fd;                      /* the file, or a sealed memfd copy */
+	const uint8_t *buf;          /* its bytes, mapped read-only */
+	size_t len;
+	char dlpath[64];             /* what to dlopen for the copy; "" for the path */
+	struct stat st;              /* the file as it was opened */
+};
+/* A small file's text, NUL-terminated (sign.c); NULL and why if it
+ * cannot be read or is longer than max. */
+char *read_small_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+/* Read and check path (ELF headers, digest, and if keys the signature
+ * in the file sigpath, which must then be given). */
+int modfile_open(struct modfile *, const char *path, const char *sigpath, const struct wa_keys *keys, char *err,
+                 size_t errlen);
+/* After dlopen of the path: still the file that was checked? */
+int modfile_same(const struct modfile *, const char *path);
+void modfile_unmap(struct modfile *);          /* the bytes; the fd stays */
+void modfile_close(struct modfile *);
 
 /* ---- module.c ---- */
-/* Implementation limits (those of the WebAssembly JS API): a contract
- * counting more is refused.  Functions, tables and globals are counted
- * imported and defined together. */
+/* A loaded object's readable segment (x: executable). */
+struct seg {
+	uintptr_t lo, hi;
+	int x;
+};
+/* A module from contract c inside segs, validated as wa_module_load
+ * does, without dlopen (fuzz/load_fuzz.c); wa_module_free frees it. */
+struct wa_module *module_from_contract(const struct wa_contract *c, const struct seg *segs, int nseg, char *err,
+                                       size_t errlen);
+
+/* Implementation limits (those of the WebAssembly JS API, as the
+ * compiler's lib/limits.h has them): a contract counting more is
+ * refused.  Functions and globals are the defined ones (imports are
+ * bounded by MAX_IMPORTS), tables imported and defined together. */
 enum {
 	MAX_TYPES = 1000000, MAX_FUNCS = 1000000, MAX_IMPORTS = 100000, MAX_EXPORTS = 100000,
 	MAX_GLOBALS = 1000000, MAX_DATA = 100000, MAX_ELEMS = 10000000, MAX_TABLES = 100000,
@@ -74,6 +118,7 @@ struct wa_module {
 	int img_done;
 	struct heapimg *img;         /* heapimg.c; NULL: copy the segments */
 	uint64_t ctx_need;           /* context area bytes an instance takes */
+	int memfd;                   /* the sealed copy loaded (modfile.c), or -1 */
 };
 
 /* ---- heapimg.c ---- */
@@ -244,14 +289,15 @@ struct wa_instance {
  * The context area an instance of a module at every limit above needs
  * (inst_ctx_need: function pointers and records, table pointers and
  * records, global pointers and cells, bindings of imported functions,
- * dropped flags of segments, alignment): about 77 MiB.  The default
+ * dropped flags of segments, alignment): about 81 MiB.  The default
  * context area is this big, so that any module the runtime loads can
  * be instantiated; it is address space, backed only where an instance
  * writes.
  */
-#define CTX_NEED_MAX ((uint64_t)MAX_FUNCS * (sizeof(struct wa_func *) + sizeof(struct wa_func)) + \
+#define CTX_NEED_MAX ((uint64_t)(MAX_FUNCS + MAX_IMPORTS) * (sizeof(struct wa_func *) + sizeof(struct wa_func)) + \
 	(uint64_t)MAX_TABLES * (sizeof(struct wa_table *) + sizeof(struct rt_table)) + \
-	(uint64_t)MAX_GLOBALS * (sizeof(struct wa_global *) + sizeof(struct wa_global)) + \
+	(uint64_t)(MAX_GLOBALS + MAX_IMPORTS) * sizeof(struct wa_global *) + \
+	(uint64_t)MAX_GLOBALS * sizeof(struct wa_global) + \
 	(uint64_t)MAX_IMPORTS * sizeof(struct binding) + MAX_DATA + MAX_ELEMS + \
 	sizeof(struct wa_instance) + 16 * 16)
 

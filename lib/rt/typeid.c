@@ -12,11 +12,17 @@
 struct sig {
 	uint32_t np, nr;
 	uint8_t *bytes;              /* params then results */
+	uint32_t hash;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sig *sigs;
 static uint32_t nsigs, capsigs;
+/* Open addressing over sigs, by hash: a module may have a million
+ * distinct types, and a linear search per type would make loading it
+ * quadratic.  Slots hold id + 1 (0: empty); at most half are full. */
+static uint32_t *slots;
+static uint32_t nslots;
 
 int
 valtype_ok(uint32_t t)
@@ -24,18 +30,52 @@ valtype_ok(uint32_t t)
 	return t == 0x7f || t == 0x7e || t == 0x7d || t == 0x7c || t == 0x7b || t == 0x70 || t == 0x6f;
 }
 
+static uint32_t
+hash(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
+{
+	uint32_t h = 2166136261u ^ np, i;   /* FNV-1a */
+
+	for (i = 0; i < np; i++)
+		h = (h ^ p[i]) * 16777619u;
+	h = (h ^ 0xff ^ nr) * 16777619u;
+	for (i = 0; i < nr; i++)
+		h = (h ^ r[i]) * 16777619u;
+	return h;
+}
+
+static int
+grow_slots(void)
+{
+	uint32_t n = nslots ? 2 * nslots : 256, i, k;
+	uint32_t *v;
+
+	if (n < nslots || !(v = calloc(n, sizeof *v)))
+		return -1;
+	for (i = 0; i < nsigs; i++) {
+		for (k = sigs[i].hash & (n - 1); v[k]; k = (k + 1) & (n - 1))
+			;
+		v[k] = i + 1;
+	}
+	free(slots);
+	slots = v, nslots = n;
+	return 0;
+}
+
 /* Returns UINT32_MAX on allocation failure. */
 uint32_t
 typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
 {
-	uint32_t i, id = UINT32_MAX;
+	uint32_t h = hash(np, p, nr, r), id = UINT32_MAX, k;
 	uint8_t *b;
 
 	pthread_mutex_lock(&lock);
-	for (i = 0; i < nsigs; i++) {
-		if (sigs[i].np == np && sigs[i].nr == nr && !memcmp(sigs[i].bytes, p, np) &&
-		    !memcmp(sigs[i].bytes + np, r, nr)) {
-			id = i;
+	if (2 * (uint64_t)(nsigs + 1) > nslots && grow_slots())
+		goto out;
+	for (k = h & (nslots - 1); slots[k]; k = (k + 1) & (nslots - 1)) {
+		const struct sig *s = &sigs[slots[k] - 1];
+		if (s->hash == h && s->np == np && s->nr == nr && (!np || !memcmp(s->bytes, p, np)) &&
+		    (!nr || !memcmp(s->bytes + np, r, nr))) {
+			id = slots[k] - 1;
 			goto out;
 		}
 	}
@@ -48,9 +88,13 @@ typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
 	}
 	if (!(b = malloc(np + nr + 1)))
 		goto out;
-	memcpy(b, p, np);
-	memcpy(b + np, r, nr);
-	sigs[nsigs] = (struct sig){np, nr, b};
+	/* p or r may be NULL when empty */
+	if (np)
+		memcpy(b, p, np);
+	if (nr)
+		memcpy(b + np, r, nr);
+	sigs[nsigs] = (struct sig){np, nr, b, h};
+	slots[k] = nsigs + 1;
 	id = nsigs++;
 out:
 	pthread_mutex_unlock(&lock);

@@ -7,7 +7,7 @@
  * env.selftest, which checks the calling instance and then runs the
  * module named by $WA_TEST_MODULE again in a region, host and instance
  * of its own: calls, yield and resume, traps, exit, interrupts,
- * deadlines, registration, reset (wa_exit: through wasm-run's own
+ * deadlines, registration, reset, a signed load (wa_exit: through wasm-run's own
  * instance, --invoke leave).  Each check prints "ok NAME" or
  * "not ok NAME"; selftest returns the number that failed.
  */
@@ -131,6 +131,25 @@ calls(struct wa_module *m, struct wa_instance *J)
 	      "wa_instance_set_deadline");
 }
 
+/* The module again, its integrity and signature checked: it was signed
+ * with minisign by the key $WA_TEST_KEY. */
+static void
+signed_load(const char *path)
+{
+	const char *keyfile = getenv("WA_TEST_KEY");
+	struct wa_keys *k = wa_keys_new();
+	struct wa_module *m;
+	char err[256];
+
+	check(k && wa_keys_add(k, "not a key", err, sizeof err) == -1, "wa_keys_new, wa_keys_add");
+	check(keyfile && !wa_keys_add_file(k, keyfile, err, sizeof err), "wa_keys_add_file");
+	check(!wa_module_check(path, NULL, NULL, err, sizeof err) && !wa_module_check(path, NULL, k, err, sizeof err),
+	      "wa_module_check");
+	check((m = wa_module_load_signed(path, NULL, k, err, sizeof err)) != NULL, "wa_module_load_signed");
+	wa_module_free(m);
+	wa_keys_free(k);
+}
+
 /* A host of its own: every kind of entry, WASI and spectest too. */
 static struct wa_host *
 new_host(struct wa_wasi_config *w)
@@ -164,6 +183,8 @@ selftest(struct wa_instance *I, void *data, wa_val *args)
 	m = path ? wa_module_load(path, err, sizeof err) : NULL;
 	check(r && wa_region_free_slots(r) == 2, "wa_region_new, wa_region_free_slots");
 	check(m != NULL, "wa_module_load");
+	if (path)
+		signed_load(path);
 	if (!r || !m || !(J = wa_instantiate(r, m, h, NULL, err, sizeof err))) {
 		printf("not ok wa_instantiate: %s\n", err);
 		args[0].i32 = failed + 1;

@@ -281,7 +281,13 @@ __attribute__((visibility("default"))) const struct wa_contract wasm_aot_contrac
 #else
 	.types = types,
 #endif
+#ifdef BREAK_ALIGN
+	/* inside the object, but not where a struct wa_c_import can be */
+	.nimports = N(imports), .nexports = N(exports), .imports = (const struct wa_c_import *)((const char *)imports + 4),
+	.exports = exports,
+#else
 	.nimports = N(imports), .nexports = N(exports), .imports = imports, .exports = exports,
+#endif
 	.nfuncs_imported = NIMPORTED, .nfuncs = N(funcs), .funcs = funcs,
 #ifdef MANY_TABLES
 	.ntables = 200000, .tables = tables, /* more than the limit: refused before the array is read */
