@@ -40,7 +40,9 @@ struct wa_region_config {
 	uint64_t heap_guard;     /* inaccessible bytes after it (2 GiB) */
 	uint64_t heap_max;       /* runtime cap on any memory, bytes (4 GiB) */
 	uint64_t stack_size;     /* usable guest stack per slot (1 MiB) */
-	uint64_t ctx_size;       /* per-slot context area (4 MiB, lazily backed) */
+	uint64_t ctx_size;       /* per-slot context area (81 MiB, lazily backed) */
+	uint64_t table_max;      /* elements of all the tables an instance makes
+	                          * or grows, together (2^26: 512 MiB) */
 };
 
 /* cfg NULL or fields 0: defaults (above). */

@@ -137,7 +137,7 @@ refused() {
 	[ "$output" = 42 ]
 }
 @test "refused: an export name of 1 MB, over the limit" {
-	refused long-name.so "contract: export 17: name of 1000000 bytes exceeds the limit of 100000"
+	refused long-name.so "contract: export 18: name of 1000000 bytes exceeds the limit of 100000"
 }
 @test "refused: more tables than the limit" { refused many-tables.so "contract: 200000 tables, more than the limit of 100000"; }
 

@@ -214,8 +214,16 @@ static int
 init_tables(struct wa_instance *I, char *err, size_t errlen)
 {
 	const struct wa_contract *c = I->mod->c;
+	uint64_t max = I->region->cfg.table_max;
 	uint32_t i;
 
+	for (i = 0; i < c->ntables; i++)
+		I->table_elems += c->tables[i].limits.min;
+	if (I->table_elems > max) {
+		rt_err(err, errlen, "tables of %llu elements exceed the region's limit of %llu",
+		       (unsigned long long)I->table_elems, (unsigned long long)max);
+		return -1;
+	}
 	for (i = 0; i < c->ntables; i++) {
 		const struct wa_c_table *t = &c->tables[i];
 		struct rt_table *r = &I->tabrecs[i];

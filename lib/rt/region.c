@@ -21,6 +21,11 @@
 #define DEF_HEAP_GUARD (2ull << 30)    /* static offsets up to 2 GiB go unchecked */
 #define DEF_STACK (1ull << 20)         /* 1 MiB usable, as a native thread's 8 MiB is for C */
 #define DEF_CTX CTX_NEED_MAX           /* vmctx, function records, globals: backed lazily */
+/* Table elements per instance: a table may have 10,000,000 and a module
+ * 100,000 tables, so without a budget one guest could make the host
+ * allocate 8 TB; this is 512 MiB of references, as heap_max bounds
+ * the memory. */
+#define DEF_TABLE_MAX (1ull << 26)
 
 /*
  * Stack guard: inaccessible bytes below the stack.  Generated code
@@ -80,6 +85,7 @@ defaults(struct wa_region_config *c, const struct wa_region_config *in)
 	c->heap_max = c->heap_max < c->heap_reserve ? c->heap_max : c->heap_reserve;
 	c->stack_size = os_round_page(c->stack_size ? c->stack_size : DEF_STACK);
 	c->ctx_size = os_round_page(c->ctx_size ? c->ctx_size : DEF_CTX);
+	c->table_max = c->table_max ? c->table_max : DEF_TABLE_MAX;
 }
 
 struct wa_region *

@@ -272,6 +272,7 @@ struct wa_instance {
 	struct wa_global *cells;     /* defined globals */
 	struct binding *bindings;    /* per imported function */
 	uint8_t *data_dropped, *elem_dropped;
+	uint64_t table_elems;        /* made or grown, against cfg.table_max */
 	uint8_t *bump, *bump_lo, *bump_hi; /* context area allocator */
 	void *host_sp;               /* where a trap goes back to */
 	uint32_t depth;              /* nested wa_call */

@@ -102,6 +102,7 @@ rt_table_copy(struct wa_vmctx *ctx, uint32_t dt, uint32_t st, uint32_t dst, uint
 int32_t
 rt_table_grow(struct wa_vmctx *ctx, uint32_t t, void *init, uint32_t delta)
 {
+	struct wa_instance *I = inst_of(ctx);
 	struct wa_table *tab = table(ctx, t);
 	uint64_t old, new;
 	void **v;
@@ -111,7 +112,8 @@ rt_table_grow(struct wa_vmctx *ctx, uint32_t t, void *init, uint32_t delta)
 		return -1;
 	old = tab->size;
 	new = old + delta;
-	if (new > tab->max)
+	/* the growing instance's budget, whoever owns the table */
+	if (new > tab->max || delta > I->region->cfg.table_max - I->table_elems)
 		return -1;
 	if (!delta)
 		return (int32_t)old;
@@ -122,6 +124,7 @@ rt_table_grow(struct wa_vmctx *ctx, uint32_t t, void *init, uint32_t delta)
 	tab->elems = v;
 	fill(ctx, v + old, init, new - old, CALLER);
 	tab->size = (uint32_t)new;
+	I->table_elems += delta;
 	return (int32_t)old;
 }
 

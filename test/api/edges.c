@@ -66,6 +66,32 @@ small_context(struct wa_module *m, struct wa_host *h)
 	wa_region_free(r);
 }
 
+/* The table budget of a region: made and grown elements together. */
+static void
+table_budget(struct wa_module *m, struct wa_host *h)
+{
+	struct wa_region_config cfg = {.table_max = 6};
+	char err[256] = "";
+	struct wa_region *r = wa_region_new(&cfg, err, sizeof err), *r3;
+	struct wa_instance *I = r ? wa_instantiate(r, m, h, NULL, err, sizeof err) : NULL, *J;
+	wa_val a[1] = {{.i32 = 2}};
+	uint32_t f;
+
+	check(I && !wa_module_export_func(m, "tgrow", &f) && !wa_call(I, f, a) && a[0].i32 == 4,
+	      "table budget: grown to it", I ? "refused" : err);
+	a[0].i32 = 1;
+	check(I && !wa_call(I, f, a) && a[0].i32 == -1, "table budget: not past it", "grown");
+	cfg.table_max = 3;
+	r3 = wa_region_new(&cfg, err, sizeof err);
+	J = r3 ? wa_instantiate(r3, m, h, NULL, err, sizeof err) : NULL;
+	check(r3 && !J && strstr(err, "tables of 4 elements exceed the region's limit of 3"),
+	      "table budget: a module's tables over it", J ? "instantiated" : err);
+	wa_instance_free(I);
+	wa_instance_free(J);
+	wa_region_free(r);
+	wa_region_free(r3);
+}
+
 static void
 memory(struct wa_instance *I)
 {
@@ -149,6 +175,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	memory(I);
+	table_budget(m, h);
 	calls(m, I);
 	hosts(h, I);
 	wa_instance_free(I);
