@@ -12,9 +12,11 @@ setup_file() {
 		-lsodium -ldl -lpthread -lm -o "$X/many"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/threads.c" "$rt" \
 		-lsodium -ldl -lpthread -lm -o "$X/threads"
+	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/calls.c" \
+		"$top/test/lifecycle/regs.S" "$rt" -lsodium -ldl -lpthread -lm -o "$X/calls"
 	cc -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/now-host.c" \
 		-o "$X/now-host.so"
-	for w in state uses-host spin count; do
+	for w in state uses-host spin count calls; do
 		wat2wasm "$top/test/lifecycle/$w.wat" -o "$X/$w.wasm"
 		wasm-aot "$X/$w.wasm" -o "$X/$w.so"
 	done
@@ -38,6 +40,14 @@ setup() {
 	run "$X/threads" "$X/state.so" 4 5000
 	[ "$status" -eq 0 ]
 	[ "$output" = "4 threads, 20000 life cycles, 2000 trapped as they should, 0 wrong" ]
+}
+
+@test "calls: returns, traps, interrupts, nested calls, yield and resume, on both call paths" {
+	run "$X/calls" "$X/calls.so"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 27 ]
+	[ -z "$(printf '%s\n' "${lines[@]}" | grep -v ': ok$')" ]
 }
 
 @test "--repeat: every run in a fresh instance sees none of the last run's memory" {

@@ -314,6 +314,7 @@ setup(struct wa_instance *I, char *err, size_t errlen)
 	I->sguard_lo = slot + r->sguard_off;
 	I->stack_lo = slot + r->stack_off;
 	I->stack_hi = slot + r->slot_size;
+	I->nfuncs = I->mod->nfuncs;
 	I->ctx.typeids = I->mod->typeids;
 	I->ctx.rt = &rt_fns;
 	I->ctx.stack_limit = I->own_limit = (uintptr_t)I->stack_lo + r->stack_margin;

@@ -210,8 +210,8 @@ link_join(struct wa_instance *I)
 	h->group[h->ngroup++] = I;
 	I->linked = 1;
 	/* joining while the group runs: the stack in use is the limit */
-	if (rt_stack && rt_stack->linked && rt_stack->host == h)
-		I->ctx.stack_limit = rt_stack->own_limit;
+	if (rt_stack_owner() && rt_stack_owner()->linked && rt_stack_owner()->host == h)
+		I->ctx.stack_limit = rt_stack_owner()->own_limit;
 	return 0;
 }
 

@@ -34,6 +34,9 @@ uint64_t cpu_features(void);
 const char *cpu_feature_name(uint64_t bit);
 
 /* ---- typeid.c: canonical function type ids, process-wide ---- */
+/* The id of [] -> [], the type of most exports a host calls: wa_call
+ * calls such a function's code directly, with no trampoline. */
+#define TYPEID_VOID 0u
 uint32_t typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r);
 int valtype_ok(uint32_t t);
 /* "ii:i" -> bytes; -1 if malformed */
@@ -255,6 +258,17 @@ uint8_t *region_slot(const struct wa_region *, uint32_t slot);
 /* ---- instance.c ---- */
 struct wa_instance {
 	struct wa_vmctx ctx;         /* first: ctx and instance share an address */
+	/* What a call sets up and the call fast path (wa_call in switch.S)
+	 * reads and writes at fixed offsets (callabi.h; call.c checks them) */
+	void *host_sp;               /* where a trap goes back to */
+	uint8_t *stack_hi;           /* the own stack's top */
+	uint32_t nfuncs;             /* mod->nfuncs, for wa_call's check */
+	uint32_t depth;              /* nested wa_call */
+	int yielded;
+	int linked;                  /* in host->group */
+	int resumed;                 /* a resumed call runs (yield.c) */
+	struct wa_trap_info trap;
+	/* the rest only C reads */
 	struct wa_region *region;
 	uint32_t slot;
 	struct wa_module *mod;
@@ -264,7 +278,7 @@ struct wa_instance {
 	uint64_t heap_reserve, heap_guard;
 	uint64_t heap_init;          /* bytes accessible after instantiation */
 	const struct heapimg *img;   /* the heap is this image, mapped */
-	uint8_t *stack_lo, *stack_hi, *sguard_lo;
+	uint8_t *stack_lo, *sguard_lo;
 	uintptr_t own_limit;         /* stack_limit for the own stack */
 	struct rt_memory mem;        /* the defined memory */
 	struct wa_func *funcrecs;    /* one per function index */
@@ -274,14 +288,9 @@ struct wa_instance {
 	uint8_t *data_dropped, *elem_dropped;
 	uint64_t table_elems;        /* made or grown, against cfg.table_max */
 	uint8_t *bump, *bump_lo, *bump_hi; /* context area allocator */
-	void *host_sp;               /* where a trap goes back to */
-	uint32_t depth;              /* nested wa_call */
 	void *guest_sp;              /* yield.c: the suspended call */
-	int yielded;
 	uint64_t yield_value, resume_value;
-	struct wa_trap_info trap;
 	uint32_t wasi_closed;        /* bit per stdio fd */
-	int linked;                  /* in host->group */
 	int zombie;                  /* failed, kept alive: other instances
 	                              * may hold references to it */
 };
@@ -316,13 +325,23 @@ extern const struct wa_rtfns rt_fns;
 void trap_init(void);                          /* handlers, once per process */
 void trap_thread_init(void);                   /* sigaltstack, once per thread */
 /* the instance of the innermost wa_call on this thread (traps go back
- * there), and the one whose stack the thread runs on */
+ * there), and the one whose stack the thread runs on (NULL while that
+ * is rt_current's: wa_call's fast path leaves it so) */
 extern __thread struct wa_instance *rt_current, *rt_stack;
+static inline struct wa_instance *
+rt_stack_owner(void)
+{
+	return rt_stack ? rt_stack : rt_current;
+}
+/* this thread has its alternate signal stack (trap_thread_init) */
+extern __thread int rt_thread_ready;
 _Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
 
-/* Run fn(arg) on stack sp (NULL: the current one), saving the host
- * context in *save.  Returns 0, or the code given to wa_leave. */
-uint32_t wa_enter(void **save, void *sp, void (*fn)(void *), void *arg);
+/* wa_call: its fast path is in switch.S, the rest in call.c */
+int wa_call_general(struct wa_instance *, uint32_t func, wa_val *args);
+/* Call fn(ctx, code, args) on stack sp (NULL: the current one), saving
+ * the host context in *save.  Returns 0, or the code given to wa_leave. */
+uint32_t wa_enter(void **save, void *sp, void *fn, void *ctx, void *code, wa_val *args);
 _Noreturn void wa_leave(void *saved, uint32_t code);
 /* Save this context in *save and continue the one saved at `to`, which
  * returns code; returns when something switches back here. */

@@ -20,6 +20,7 @@
 #define ALTSTACK_SIZE (64u << 10)
 
 __thread struct wa_instance *rt_current, *rt_stack;
+__thread int rt_thread_ready;
 
 static const char *const names[WA_NTRAPS] = {
 	[WA_TRAP_NONE] = "no trap",
@@ -117,7 +118,7 @@ const struct wa_rtfns rt_fns = {
 static uint32_t
 classify(struct wa_instance *I, int sig, siginfo_t *si, uintptr_t pc, struct wa_instance **owner)
 {
-	struct wa_instance *S = rt_stack ? rt_stack : I;
+	struct wa_instance *S = rt_stack ? rt_stack : I; /* I is rt_current */
 	uintptr_t a = (uintptr_t)si->si_addr;
 
 	*owner = link_code_owner(I, pc);
@@ -210,13 +211,12 @@ trap_init(void)
 void
 trap_thread_init(void)
 {
-	static __thread int done;
 	stack_t ss, cur;
 	void *p;
 
-	if (done)
+	if (rt_thread_ready)
 		return;
-	done = 1;
+	rt_thread_ready = 1;
 	trap_init();
 	if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE) && cur.ss_size >= ALTSTACK_SIZE)
 		return;

@@ -2,7 +2,8 @@
  * Canonical function type ids: structurally equal signatures get equal
  * ids across every module loaded into the process, so call_indirect can
  * compare one integer (contract.h, wa_func.typeid).  Ids are never
- * freed; a process sees few distinct signatures.
+ * freed; a process sees few distinct signatures.  The first, id 0, is
+ * always [] -> [] (TYPEID_VOID).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,33 +62,30 @@ grow_slots(void)
 	return 0;
 }
 
-/* Returns UINT32_MAX on allocation failure. */
-uint32_t
-typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
+/* Under the lock: sig's id, added if new; UINT32_MAX if out of memory. */
+static uint32_t
+intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
 {
-	uint32_t h = hash(np, p, nr, r), id = UINT32_MAX, k;
+	uint32_t h = hash(np, p, nr, r), k;
 	uint8_t *b;
 
-	pthread_mutex_lock(&lock);
 	if (2 * (uint64_t)(nsigs + 1) > nslots && grow_slots())
-		goto out;
+		return UINT32_MAX;
 	for (k = h & (nslots - 1); slots[k]; k = (k + 1) & (nslots - 1)) {
 		const struct sig *s = &sigs[slots[k] - 1];
 		if (s->hash == h && s->np == np && s->nr == nr && (!np || !memcmp(s->bytes, p, np)) &&
-		    (!nr || !memcmp(s->bytes + np, r, nr))) {
-			id = slots[k] - 1;
-			goto out;
-		}
+		    (!nr || !memcmp(s->bytes + np, r, nr)))
+			return slots[k] - 1;
 	}
 	if (nsigs == capsigs) {
 		uint32_t cap = capsigs ? 2 * capsigs : 64;
 		struct sig *v = realloc(sigs, cap * sizeof *v);
 		if (!v)
-			goto out;
+			return UINT32_MAX;
 		sigs = v, capsigs = cap;
 	}
 	if (!(b = malloc(np + nr + 1)))
-		goto out;
+		return UINT32_MAX;
 	/* p or r may be NULL when empty */
 	if (np)
 		memcpy(b, p, np);
@@ -95,8 +93,19 @@ typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
 		memcpy(b + np, r, nr);
 	sigs[nsigs] = (struct sig){np, nr, b, h};
 	slots[k] = nsigs + 1;
-	id = nsigs++;
-out:
+	return nsigs++;
+}
+
+/* Returns UINT32_MAX on allocation failure. */
+uint32_t
+typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
+{
+	uint32_t id = UINT32_MAX;
+
+	pthread_mutex_lock(&lock);
+	/* [] -> [] first, so that it is TYPEID_VOID whatever comes */
+	if (nsigs || intern(0, NULL, 0, NULL) == TYPEID_VOID)
+		id = intern(np, p, nr, r);
 	pthread_mutex_unlock(&lock);
 	return id;
 }

@@ -23,7 +23,7 @@ wa_yield(struct wa_instance *I, uint64_t value)
 int
 wa_resume(struct wa_instance *I, uint64_t value)
 {
-	struct wa_instance *prev = rt_current, *prev_stack = rt_stack;
+	struct wa_instance *prev = rt_current, *prev_stack = rt_stack, *prev_owner = rt_stack_owner();
 	uint32_t code;
 
 	if (!I->yielded || I->depth)
@@ -37,10 +37,14 @@ wa_resume(struct wa_instance *I, uint64_t value)
 	rt_stack = I;
 	if (I->linked)
 		link_set_stack_limit(I, I->own_limit);
+	/* wa_call's fast path, when the guest returns to it, sees this and
+	 * goes on to the context saved here (switch.S) */
+	I->resumed = 1;
 	code = wa_swap(&I->host_sp, I->guest_sp, 0);
+	I->resumed = 0;
 	rt_stack = prev_stack;
-	if (I->linked && prev_stack && prev_stack->linked && prev_stack->host == I->host)
-		link_set_stack_limit(I, prev_stack->own_limit);
+	if (I->linked && prev_owner && prev_owner->linked && prev_owner->host == I->host)
+		link_set_stack_limit(I, prev_owner->own_limit);
 	I->depth = 0;
 	I->host_sp = NULL;
 	rt_current = prev;
