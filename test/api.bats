@@ -38,7 +38,7 @@ setup() {
 	run "$X/edges" "$X/basic.so" "$X/many.so"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c '^ok ' <<< "$output")" -eq 32 ]
+	[ "$(grep -c '^ok ' <<< "$output")" -eq 33 ]
 	! grep -q '^not ok' <<< "$output"
 }
 

@@ -112,7 +112,7 @@ memory(struct wa_instance *I)
 static void
 calls(struct wa_module *m, struct wa_instance *I)
 {
-	uint32_t add, size, kind, idx;
+	uint32_t add, size, two, kind, idx;
 	wa_val v, args[2];
 	uint8_t t;
 
@@ -120,6 +120,8 @@ calls(struct wa_module *m, struct wa_instance *I)
 	      "missing");
 	check(wa_call(I, add, NULL) == -1, "call: parameters but no argument array", "called");
 	check(wa_call(I, size, NULL) == 0, "call: no parameters, one result, no array", "refused");
+	check(!wa_module_export_func(m, "two", &two) && wa_call(I, two, NULL) == -1,
+	      "call: two results but no array", "called");
 	check(wa_call(I, UINT32_MAX, args) == -1, "call: function index 2^32-1", "called");
 	check(wa_instance_global(I, UINT32_MAX, &v, &t) == -1, "global: index 2^32-1", "accepted");
 	check(wa_module_func_type(m, UINT32_MAX) == NULL, "function type: index 2^32-1", "accepted");
