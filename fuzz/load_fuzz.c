@@ -202,14 +202,15 @@ instantiate(struct wa_module *m)
 	static struct wa_region *r;
 	static struct wa_host *h;
 	static char *argv[] = {"fuzz", NULL};
-	static struct wa_wasi_config w = {1, argv, 0, NULL, 0, NULL};
+	static struct wa_wasi_config w = {.argc = 1, .argv = argv};
 	struct wa_instance *I;
 	char err[256];
 
 	if (!r) {
 		r = wa_region_new(NULL, err, sizeof err);
 		h = wa_host_new();
-		wa_wasi_add(h, &w);
+		if (h && wa_wasi_add(h, &w, err, sizeof err))
+			h = NULL;
 	}
 	if (!r || !h || m->c->start >= 0)
 		return;

@@ -73,7 +73,7 @@ api_functions() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! grep -q '^not ok' <<< "$output"
-	[ "$(grep -c '^ok ' <<< "$output")" -eq 29 ]
+	[ "$(grep -c '^ok ' <<< "$output")" -eq 34 ]
 	[ "${lines[-1]}" = 0 ]
 }
 

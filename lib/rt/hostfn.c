@@ -43,6 +43,7 @@ wa_host_free(struct wa_host *h)
 		free(h->defaults[i].module);
 	free(h->defaults);
 	free(h->v);
+	wasi_host_free(h->wasi);
 	free(h);
 }
 

@@ -150,6 +150,27 @@ signed_load(const char *path)
 	wa_keys_free(k);
 }
 
+static int64_t
+no_write(struct wa_instance *I, void *arg, const void *buf, uint64_t len)
+{
+	(void)I, (void)arg, (void)buf;
+	return (int64_t)len;
+}
+
+/* Per-instance WASI settings (the guest imports no WASI function, so
+ * only that they are taken, and bad streams refused, is seen here). */
+static void
+wasi(struct wa_instance *J, char **av)
+{
+	struct wa_wasi_stream s = {NULL, no_write, NULL};
+	struct wa_wasi_buffer b = {NULL, 0, 0, 0, 4096};
+
+	check(!wa_wasi_set_args(J, 1, av, 0, NULL), "wa_wasi_set_args");
+	check(!wa_wasi_stdio_fd(J, 1, 1) && wa_wasi_stdio_fd(J, 3, 1) == -1, "wa_wasi_stdio_fd");
+	check(!wa_wasi_stdio_stream(J, 2, &s), "wa_wasi_stdio_stream");
+	check(!wa_wasi_stdio_buffer(J, 0, &b), "wa_wasi_stdio_buffer");
+}
+
 /* A host of its own: every kind of entry, WASI and spectest too. */
 static struct wa_host *
 new_host(struct wa_wasi_config *w)
@@ -161,7 +182,7 @@ new_host(struct wa_wasi_config *w)
 	wa_host_default(h, "env", fail_fn, NULL);
 	check(!wa_host_memory(h, "other", "memory", 1, 2), "wa_host_memory");
 	check(!wa_spectest_add(h, -1), "wa_spectest_add");
-	wa_wasi_add(h, w);
+	check(!wa_wasi_add(h, w, NULL, 0), "wa_wasi_add");
 	return h;
 }
 
@@ -169,7 +190,7 @@ static void
 selftest(struct wa_instance *I, void *data, wa_val *args)
 {
 	char err[256] = "", *av[] = {"nested", NULL};
-	struct wa_wasi_config w = {1, av, 0, NULL, 0, NULL};
+	struct wa_wasi_config w = {.argc = 1, .argv = av};
 	const char *path = getenv("WA_TEST_MODULE");
 	struct wa_region *r;
 	struct wa_module *m;
@@ -191,6 +212,7 @@ selftest(struct wa_instance *I, void *data, wa_val *args)
 		return;
 	}
 	check(wa_region_free_slots(r) == 1, "wa_instantiate");
+	wasi(J, av);
 	calls(m, J);
 	check(wa_instance_reset(J, err, sizeof err) == 0, "wa_instance_reset");
 	/* J's exports hide env: the next instance's imports from env fail */

@@ -150,7 +150,7 @@ int
 main(int argc, char **argv)
 {
 	char err[256] = "", *av[] = {"edges", NULL};
-	struct wa_wasi_config w = {1, av, 0, NULL, 0, NULL};
+	struct wa_wasi_config w = {.argc = 1, .argv = av};
 	struct wa_region *r;
 	struct wa_module *m;
 	struct wa_host *h;
@@ -164,7 +164,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "edges: %s: %s\n", argv[2], err);
 		return 1;
 	}
-	wa_wasi_add(h, &w);
+	if (wa_wasi_add(h, &w, err, sizeof err)) {
+		fprintf(stderr, "edges: %s\n", err);
+		return 1;
+	}
 	regions();
 	small_context(m, h);
 	wa_module_free(m);
