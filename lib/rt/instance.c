@@ -52,68 +52,69 @@ inst_elem_item(struct wa_instance *I, const struct wa_c_const *k)
 }
 
 /*
- * The arrays an instance keeps in its context area, in allocation
- * order: one place lists them, so that what a module needs
- * (inst_ctx_need, at load) and what alloc_all takes cannot disagree.
+ * The arrays an instance keeps in its context area.  Their layout is a
+ * property of the module, computed once at load (inst_ctx_layout):
+ * offsets from the 16-byte aligned end of struct wa_instance, and what
+ * it all needs, CTX_SLACK included (wa_instantiate compares that with
+ * the region's area).
+ * Instantiation then only adds the offsets to the slot's address.
  */
-enum { NARRAYS = 9 };
+enum { CA_FUNCS, CA_FUNCRECS, CA_TABLES, CA_TABRECS, CA_GLOBALS, CA_CELLS, CA_BINDINGS, CA_DATA, CA_ELEM, NARRAYS };
+_Static_assert(NARRAYS == CTX_NARRAYS, "rt.h");
 
-struct ctxarr {
-	void **p;
-	uint64_t n;
-	size_t size;
-};
+#define ALIGN16(n) (((n) + 15) & ~(uint64_t)15)
 
-static void
-ctx_arrays(struct wa_instance *I, const struct wa_module *m, struct ctxarr a[NARRAYS])
+/* The counts are the module's validated ones, below 2^32: no product or
+ * sum here can overflow. */
+void
+inst_ctx_layout(struct wa_module *m)
 {
 	const struct wa_contract *c = m->c;
-	struct wa_vmctx *x = &I->ctx;
-
-	a[0] = (struct ctxarr){(void **)&x->funcs, m->nfuncs, sizeof *x->funcs};
-	a[1] = (struct ctxarr){(void **)&I->funcrecs, m->nfuncs, sizeof *I->funcrecs};
-	a[2] = (struct ctxarr){(void **)&x->tables, m->ntables, sizeof *x->tables};
-	a[3] = (struct ctxarr){(void **)&I->tabrecs, c->ntables, sizeof *I->tabrecs};
-	a[4] = (struct ctxarr){(void **)&x->globals, m->nglobals, sizeof *x->globals};
-	a[5] = (struct ctxarr){(void **)&I->cells, c->nglobals, sizeof *I->cells};
-	a[6] = (struct ctxarr){(void **)&I->bindings, c->nfuncs_imported, sizeof *I->bindings};
-	a[7] = (struct ctxarr){(void **)&I->data_dropped, c->ndata, 1};
-	a[8] = (struct ctxarr){(void **)&I->elem_dropped, c->nelem, 1};
-}
-
-/* Bytes of context area an instance of m takes, the instance included
- * (bump's alignment counted); the counts are the module's validated
- * ones, below 2^32, so no product or sum here can overflow. */
-uint64_t
-inst_ctx_need(const struct wa_module *m)
-{
-	struct wa_instance dummy;
-	struct ctxarr a[NARRAYS];
-	uint64_t need = sizeof dummy;
+	const uint64_t size[NARRAYS] = {
+		[CA_FUNCS] = (uint64_t)m->nfuncs * sizeof(struct wa_func *),
+		[CA_FUNCRECS] = (uint64_t)m->nfuncs * sizeof(struct wa_func),
+		[CA_TABLES] = (uint64_t)m->ntables * sizeof(struct wa_table *),
+		[CA_TABRECS] = (uint64_t)c->ntables * sizeof(struct rt_table),
+		[CA_GLOBALS] = (uint64_t)m->nglobals * sizeof(struct wa_global *),
+		[CA_CELLS] = (uint64_t)c->nglobals * sizeof(struct wa_global),
+		[CA_BINDINGS] = (uint64_t)c->nfuncs_imported * sizeof(struct binding),
+		[CA_DATA] = c->ndata,
+		[CA_ELEM] = c->nelem,
+	};
+	uint64_t off = 0;
 	int i;
 
-	ctx_arrays(&dummy, m, a);
-	for (i = 0; i < NARRAYS; i++)
-		need = ((need + 15) & ~(uint64_t)15) + a[i].n * a[i].size;
-	return need + 15;
+	for (i = 0; i < NARRAYS; i++) {
+		m->ctx_off[i] = off;
+		off = ALIGN16(off + size[i]);
+	}
+	m->ctx_end = off;
+	m->ctx_need = ALIGN16(sizeof(struct wa_instance)) + off + CTX_SLACK;
 }
 
 static int
 alloc_all(struct wa_instance *I, char *err, size_t errlen)
 {
-	struct ctxarr a[NARRAYS];
-	int i;
+	const struct wa_module *m = I->mod;
+	uint8_t *base = (uint8_t *)ALIGN16((uintptr_t)I->bump_lo);
+	const uint64_t *off = m->ctx_off;
 
-	ctx_arrays(I, I->mod, a);
-	for (i = 0; i < NARRAYS; i++) {
-		/* every one checked: one that does not fit must not leave a
-		 * NULL array for the code after to write through */
-		if (!(*a[i].p = bump(I, (size_t)(a[i].n * a[i].size)))) {
-			rt_err(err, errlen, "module too large for the region's context area (%llu bytes)",
-			       (unsigned long long)(I->bump_hi - I->bump_lo + sizeof *I));
-			return -1;
-		}
+	/* wa_instantiate compared ctx_need with the area; once more here,
+	 * where it matters: nothing may be written past the area */
+	if (base > I->bump_hi || m->ctx_end > (uint64_t)(I->bump_hi - base)) {
+		rt_err(err, errlen, "module too large for the region's context area");
+		return -1;
 	}
+	I->ctx.funcs = (struct wa_func **)(base + off[CA_FUNCS]);
+	I->funcrecs = (struct wa_func *)(base + off[CA_FUNCRECS]);
+	I->ctx.tables = (struct wa_table **)(base + off[CA_TABLES]);
+	I->tabrecs = (struct rt_table *)(base + off[CA_TABRECS]);
+	I->ctx.globals = (struct wa_global **)(base + off[CA_GLOBALS]);
+	I->cells = (struct wa_global *)(base + off[CA_CELLS]);
+	I->bindings = (struct binding *)(base + off[CA_BINDINGS]);
+	I->data_dropped = base + off[CA_DATA];
+	I->elem_dropped = base + off[CA_ELEM];
+	I->bump = base + m->ctx_end;
 	return 0;
 }
 
@@ -285,7 +286,9 @@ init_segments(struct wa_instance *I, char *err, size_t errlen)
 		off = (uint32_t)eval(I, &d->offset).i32;
 		if ((uint64_t)off + d->len > mem->size)
 			return rt_err(err, errlen, "uninstantiable: trap: %s", wa_trap_name(WA_TRAP_MEM_OOB)), -1;
-		if (!I->img)      /* an image holds the segments already */
+		/* an image holds the segments already; an empty segment's
+		 * bytes may be NULL */
+		if (!I->img && d->len)
 			memcpy(I->ctx.mem0_base + off, d->bytes, d->len);
 	}
 	return 0;

@@ -40,7 +40,7 @@ reg_find(const struct wa_host *h, const char *name, size_t len)
 	uint32_t i;
 
 	for (i = h ? h->nregs : 0; i-- > 0;)
-		if (h->regs[i].len == len && !memcmp(h->regs[i].name, name, len))
+		if (h->regs[i].len == len && (!len || !memcmp(h->regs[i].name, name, len)))
 			return &h->regs[i];
 	return NULL;
 }
@@ -298,7 +298,8 @@ wa_host_register(struct wa_host *h, const char *name, size_t len, struct wa_inst
 		free(s);
 		return -1;
 	}
-	memcpy(s, name, len);
+	if (len)
+		memcpy(s, name, len);
 	s[len] = 0;
 	h->regs = v;
 	v[h->nregs++] = (struct hostreg){s, len, I};

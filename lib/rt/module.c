@@ -618,7 +618,7 @@ load(const char *path, const char *sigpath, const struct wa_keys *keys, char *er
 	}
 	if (find_segments(&V) || contract_ok(&V))
 		goto fail;
-	m->ctx_need = inst_ctx_need(m);
+	inst_ctx_layout(m);
 	return m;
 fail:
 	free(own);
@@ -681,7 +681,7 @@ module_from_contract(const struct wa_contract *c, const struct seg *segs, int ns
 		wa_module_free(m);
 		return NULL;
 	}
-	m->ctx_need = inst_ctx_need(m);
+	inst_ctx_layout(m);
 	return m;
 }
 

@@ -60,7 +60,7 @@ int sig_check(const struct wa_keys *keys, const uint8_t *buf, size_t len, const 
 /* ---- modfile.c: reading a module file before dlopen ---- */
 struct modfile {
 	int fd;                      /* the file, or a sealed memfd copy */
-	const uint8_t *buf;          /* its bytes, mapped read-only */
+	const uint8_t *buf;          /* its bytes, read (malloc'd) */
 	size_t len;
 	char dlpath[64];             /* what to dlopen for the copy; "" for the path */
 	struct stat st;              /* the file as it was opened */
@@ -74,10 +74,14 @@ int modfile_open(struct modfile *, const char *path, const char *sigpath, const 
                  size_t errlen);
 /* After dlopen of the path: still the file that was checked? */
 int modfile_same(const struct modfile *, const char *path);
-void modfile_unmap(struct modfile *);          /* the bytes; the fd stays */
+void modfile_unmap(struct modfile *);          /* frees the bytes; the fd stays */
 void modfile_close(struct modfile *);
 
 /* ---- module.c ---- */
+#define CTX_NARRAYS 9                /* arrays in an instance's context area */
+/* Context area bytes kept, past those arrays, for what an instance
+ * allocates later (inst_alloc: WASI's per-instance state). */
+#define CTX_SLACK 4096
 /* A loaded object's readable segment (x: executable). */
 struct seg {
 	uintptr_t lo, hi;
@@ -121,6 +125,7 @@ struct wa_module {
 	int img_done;
 	struct heapimg *img;         /* heapimg.c; NULL: copy the segments */
 	uint64_t ctx_need;           /* context area bytes an instance takes */
+	uint64_t ctx_off[CTX_NARRAYS], ctx_end; /* its arrays there (instance.c) */
 	int memfd;                   /* the sealed copy loaded (modfile.c), or -1 */
 };
 
@@ -314,7 +319,7 @@ struct wa_instance {
 	(uint64_t)(MAX_GLOBALS + MAX_IMPORTS) * sizeof(struct wa_global *) + \
 	(uint64_t)MAX_GLOBALS * sizeof(struct wa_global) + \
 	(uint64_t)MAX_IMPORTS * sizeof(struct binding) + MAX_DATA + MAX_ELEMS + \
-	sizeof(struct wa_instance) + 16 * 16)
+	sizeof(struct wa_instance) + 16 * 16 + CTX_SLACK)
 
 static inline struct wa_instance *
 inst_of(struct wa_vmctx *ctx)
@@ -368,8 +373,9 @@ void rt_elem_drop(struct wa_vmctx *, uint32_t seg);
 void rt_table_copy(struct wa_vmctx *, uint32_t dt, uint32_t st, uint32_t dst, uint32_t src, uint32_t n);
 int32_t rt_table_grow(struct wa_vmctx *, uint32_t t, void *init, uint32_t delta);
 void rt_table_fill(struct wa_vmctx *, uint32_t t, uint32_t dst, void *val, uint32_t n);
-/* context area bytes an instance of the module takes (instance.c) */
-uint64_t inst_ctx_need(const struct wa_module *);
+/* where an instance of the module keeps its arrays in its context area,
+ * and how many bytes it takes (m->ctx_off, ctx_end, ctx_need) */
+void inst_ctx_layout(struct wa_module *);
 /* an element-segment item as a reference (instance.c) */
 void *inst_elem_item(struct wa_instance *, const struct wa_c_const *);
 

@@ -146,11 +146,12 @@ wa_call:
 	movl	%esi, %esi
 	movq	(%rax,%rsi,8), %rax	/* f */
 	/* no args: only [] -> [] here, whose code takes none; any other
-	 * type goes to wa_call_general, which refuses what needs slots */
-	testq	%rdx, %rdx
-	jnz	1f
+	 * type goes to wa_call_general, which refuses what needs slots
+	 * (two instructions for [] -> [], as the NULL test was before) */
 	cmpl	$CALL_TYPEID_VOID, FUNC_TYPEID(%rax)
-	jne	wa_call_general
+	je	1f
+	testq	%rdx, %rdx
+	jz	wa_call_general
 1:
 	leaq	.Lcall_left(%rip), %rcx
 	pushq	%rcx

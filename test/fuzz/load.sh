@@ -3,7 +3,8 @@
 # builds the libFuzzer target fuzz/load_fuzz.c (clang, ASan, UBSan) and
 # runs it for SECONDS on seeds compiled here: a C program, the .wat
 # modules of the tests, the hand-made modules of test/wasm-run/basic.c,
-# and minisign signatures.  Any crash, sanitizer report or leak fails
+# modules with what earlier runs found (libFuzzer runs every seed
+# first, so those are regression tests), and minisign signatures.  Any crash, sanitizer report or leak fails
 # it (libFuzzer saves the input as crash-* in the work directory,
 # whose path is printed).  Prints "N passed, M failed" last: the inputs
 # tried, and 1 failure if libFuzzer stopped on a finding.
@@ -34,7 +35,12 @@ for w in test/wasm-run/*.wat test/api/guest.wat examples/*.wat; do
 	n=$(basename "$w" .wat)
 	wat2wasm "$w" -o "$work/$n.wasm" 2>/dev/null && "$bin/wasm-aot" "$work/$n.wasm" -o "$s/$n.so" 2>/dev/null
 done
-for b in "" MAGIC TYPE INDEX PTR; do
+# what the one-hour run found at once: an empty active data segment
+# (memcpy from NULL); names of length 0
+printf '%s\n' '(module (import "" "" (func)) (memory 1) (data (i32.const 0) "")' \
+	'  (data (i32.const 1) "x") (func (export "")))' > "$work/empty.wat"
+wat2wasm "$work/empty.wat" -o "$work/empty.wasm" && "$bin/wasm-aot" "$work/empty.wasm" -o "$s/empty.so"
+for b in "" MAGIC TYPE INDEX PTR ALIGN; do
 	cc -shared -fPIC -O1 -Ilib ${b:+-DBREAK_$b} test/wasm-run/basic.c -o "$s/basic$b.so" &&
 		"$bin/wasm-link" --seal "$s/basic$b.so"
 done
