@@ -61,11 +61,11 @@ EOF
 }
 
 @test "a contract with the wrong ABI version is refused" {
-	sed 's/i32 1414480215, i32 2,/i32 1414480215, i32 99,/' "$D/tiny.ll" > "$T/v.ll"
+	sed 's/i32 1414480215, i32 3,/i32 1414480215, i32 99,/' "$D/tiny.ll" > "$T/v.ll"
 	wasm-codegen -c -o "$T/v.o" "$T/v.ll"
 	run wasm-link -o "$T/v.so" "$T/v.o"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"contract magic 0x544f4157 version 99 size 184, expected 0x544f4157 2 184" ]]
+	[[ "$output" == *"contract magic 0x544f4157 version 99 size 184, expected 0x544f4157 3 184" ]]
 	[ ! -e "$T/v.so" ]
 }
 

@@ -123,7 +123,7 @@ refused() {
 @test "refused: missing file" { refused missing.so "cannot open: No such file or directory"; }
 @test "refused: a plain C library" { refused plain.so "not a wasm-aot module: no wasm_aot_contract symbol"; }
 @test "refused: wrong contract magic" { refused bad-MAGIC.so "contract: bad magic 0x464c457f (not a wasm-aot module)"; }
-@test "refused: wrong ABI version" { refused bad-VERSION.so "contract: ABI version 9999, this runtime supports 2"; }
+@test "refused: wrong ABI version" { refused bad-VERSION.so "contract: ABI version 9999, this runtime supports 3"; }
 @test "refused: export index out of range" { refused bad-INDEX.so "contract: export 0 (add): kind 0 index 999 out of range"; }
 @test "refused: bad value type byte" { refused bad-TYPE.so "contract: type 0: bad value type 0x55"; }
 @test "refused: pointer outside the object" { refused bad-PTR.so "contract: types array (11 entries) lies outside the module"; }

@@ -300,7 +300,12 @@ run_start(struct wa_instance *I, char *err, size_t errlen)
 	int32_t s = I->mod->c->start;
 	int code;
 
-	if (s < 0 || !(code = wa_call(I, (uint32_t)s, NULL)))
+	if (s < 0)
+		return 0;
+	I->in_start = 1;
+	code = wa_call(I, (uint32_t)s, NULL);
+	I->in_start = 0;
+	if (!code)
 		return 0;
 	if (code == WA_TRAP_EXIT && I->trap.exit_code == 0)
 		return 0;
@@ -480,7 +485,7 @@ wa_instance_memory(const struct wa_instance *I, uint64_t *size)
 void
 wa_instance_interrupt(struct wa_instance *I)
 {
-	I->ctx.interrupt = 1;
+	__atomic_fetch_or(&I->ctx.interrupt, INTR_STOP, __ATOMIC_RELAXED);
 }
 
 const struct wa_trap_info *

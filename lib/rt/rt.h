@@ -299,6 +299,7 @@ struct wa_instance {
 	uint64_t table_elems;        /* made or grown, against cfg.table_max */
 	uint8_t *bump, *bump_lo, *bump_hi; /* context area allocator */
 	void *guest_sp;              /* yield.c: the suspended call */
+	int in_start;                /* running the start function: not preemptible */
 	uint64_t yield_value, resume_value;
 	struct wasi_inst *wasi;      /* wasi.h; NULL until needed */
 	int zombie;                  /* failed, kept alive: other instances
@@ -331,6 +332,12 @@ inst_of(struct wa_vmctx *ctx)
 struct wasi_host;
 void wasi_host_free(struct wasi_host *);
 void wasi_inst_teardown(struct wa_instance *);  /* at reset and free */
+
+/* ---- yield.c: the interrupt word's bits (ctx.interrupt); set from any
+ * thread with an atomic or ---- */
+#define INTR_STOP 1u                 /* trap "interrupted" */
+#define INTR_PREEMPT 2u              /* suspend the call: WA_PREEMPTED */
+void rt_interrupt(struct wa_vmctx *, uint32_t func);
 
 /* ---- deadline.c ---- */
 void deadline_cancel(struct wa_instance *);    /* on free and reset */

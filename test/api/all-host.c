@@ -125,6 +125,12 @@ calls(struct wa_module *m, struct wa_instance *J)
 	      !strcmp(wa_trap_name(WA_TRAP_HOST), "host function failed"), "wa_trap, wa_trap_info, wa_trap_name");
 	a[0].i32 = 3;
 	check(wa_call(J, fn(m, "leave"), a) == WA_TRAP_HOST, "wa_host_default");
+	/* asked while nothing runs: applies to the next call */
+	wa_instance_preempt(J);
+	check(wa_call(J, fn(m, "spin"), NULL) == WA_PREEMPTED && wa_instance_yielded(J, &y) && y == 0,
+	      "wa_instance_preempt");
+	wa_instance_interrupt(J);
+	check(wa_resume(J, 0) == WA_TRAP_INTERRUPTED, "wa_instance_interrupt (resumed)");
 	wa_instance_interrupt(J);
 	check(wa_call(J, fn(m, "spin"), NULL) == WA_TRAP_INTERRUPTED, "wa_instance_interrupt");
 	check(!wa_instance_set_deadline(J, 1000000) && wa_call(J, fn(m, "spin"), NULL) == WA_TRAP_INTERRUPTED,
