@@ -17,9 +17,15 @@ BUILTINS_CFLAGS = -std=c11 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-prot
 
 # Per-tool link flags.
 LIBS_wasm-lower = $(LLVM_LIBS)
+# the integrity digest is the runtime's (lib/rt/digest.c)
+LIBS_wasm-link = $(LIBWASMRT) -lsodium
 LIBS_wasm-codegen = $(LLVM_LIBS)
-# --host libraries call the API (wa_*) inside wasm-run
-LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm -Wl,--export-dynamic-symbol=wa_*
+# --host libraries call the API (wa_*) inside wasm-run: the whole
+# archive, so that functions wasm-run does not call itself are there too
+LIBS_wasm-run = -Wl,--whole-archive $(LIBWASMRT) -Wl,--no-whole-archive -lsodium -ldl -lpthread -lm \
+	-Wl,--export-dynamic-symbol=wa_*
+LIBS_wasm-serve = $(LIBWASMRT) $(H2O_LIBS) -lsodium -ldl -lpthread -lm
+CFLAGS_wasm-serve = $(H2O_CFLAGS)
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
 CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \
@@ -52,7 +58,7 @@ $(LIBWASMRT): $(patsubst %,$(O)/%.o,$(basename $(RTSRC)))
 	rm -f $@ && ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run,$$*),$(LIBWASMRT))
+$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run wasm-link wasm-serve,$$*),$(LIBWASMRT))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_$*) $(LIBWASM) -lm
 
@@ -117,7 +123,10 @@ FUZZ_SRC_mutate = fuzz/lower_fuzz.c $(LOWERSRC)
 FUZZ_LIBS_mutate = $(LLVM_LIBS)
 # the WASI host functions: the runtime, and a guest our own tools compile
 FUZZ_SRC_wasi = $(RTSRC)
-FUZZ_LIBS_wasi = -ldl -lpthread
+FUZZ_LIBS_wasi = -lsodium -ldl -lpthread
+# the runtime's .so loader (ELF precheck, digest, signatures, contract)
+FUZZ_SRC_load = $(RTSRC)
+FUZZ_LIBS_load = -lsodium -ldl -lpthread
 
 fuzz: all fuzz-build
 	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
@@ -161,7 +170,7 @@ bench: all $(O)/bench/lifecycle
 
 $(O)/bench/lifecycle: bench/lifecycle.c lib/wasmrt.h lib/contract.h $(LIBWASMRT)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ bench/lifecycle.c $(LIBWASMRT) -ldl -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ bench/lifecycle.c $(LIBWASMRT) -lsodium -ldl -lpthread -lm
 
 clean:
 	rm -rf $(O) $(BIN)

@@ -12,9 +12,9 @@
 #   wasm   the binary modules of the spec suite (wast2json)
 #   wat    the text wasm-parse writes for the valid ones
 #   none   no seeds
-#   DIR    any other word: the files of fuzz/corpus/DIR (a directory
-#          a target may ship, or fill with fuzz/corpus/DIR.sh if that
-#          script exists: it is run once with the directory to fill)
+#   DIR    any other word: the files of fuzz/corpus/DIR, a directory
+#          a target ships; or, if the script fuzz/corpus/DIR.sh exists,
+#          the files it makes (run once, into the seeds directory)
 # A line "fuzz-options: -flag=value ..." adds libFuzzer options.
 # Its corpus grows in $O/fuzz/corpus/TARGET from one run to the next;
 # a crash, a sanitizer report, a timeout or running out of memory is
@@ -59,10 +59,14 @@ corpus_of() { # the seed directory of target $1
 	wasm|wat) echo "$seeds/$kind" ;;
 	none|'') ;;
 	*)
-		if [ ! -d "fuzz/corpus/$kind" ] && [ -x "fuzz/corpus/$kind.sh" ]; then
-			mkdir -p "fuzz/corpus/$kind" && "fuzz/corpus/$kind.sh" "fuzz/corpus/$kind" >&2
-		fi
-		echo "fuzz/corpus/$kind" ;;
+		if [ -x "fuzz/corpus/$kind.sh" ]; then
+			# made by our tools: beside the other seeds, so that a
+			# seeds directory of make check's is made afresh
+			[ -d "$seeds/$kind" ] || BIN=$BIN "fuzz/corpus/$kind.sh" "$seeds/$kind" >&2
+			echo "$seeds/$kind"
+		else
+			echo "fuzz/corpus/$kind"
+		fi ;;
 	esac
 }
 
