@@ -28,6 +28,13 @@
 #define WA_CONTRACT_MAGIC 0x544f4157u /* "WAOT" little-endian */
 #define WA_ABI_VERSION 3u
 
+/* The integrity trailer wasm-link appends to every module: the magic,
+ * then the BLAKE2b-256 digest of every byte of the file before the
+ * digest (wasm-contract(5)). */
+#define WA_DIGEST_MAGIC "WAOTSUM1"
+#define WA_DIGEST_LEN 32u
+#define WA_DIGEST_TRAILER (8u + WA_DIGEST_LEN)
+
 /* Trap codes passed to wa_rtfns.trap; wasm-run names them. */
 enum wa_trap {
 	WA_TRAP_NONE = 0,

@@ -40,7 +40,9 @@ struct wa_region_config {
 	uint64_t heap_guard;     /* inaccessible bytes after it (2 GiB) */
 	uint64_t heap_max;       /* runtime cap on any memory, bytes (4 GiB) */
 	uint64_t stack_size;     /* usable guest stack per slot (1 MiB) */
-	uint64_t ctx_size;       /* per-slot context area (4 MiB, lazily backed) */
+	uint64_t ctx_size;       /* per-slot context area (81 MiB, lazily backed) */
+	uint64_t table_max;      /* elements of all the tables an instance makes
+	                          * or grows, together (2^26: 512 MiB) */
 };
 
 /* cfg NULL or fields 0: defaults (above). */
@@ -61,6 +63,26 @@ const struct wa_c_functype *wa_module_func_type(const struct wa_module *, uint32
 /* Name of function FUNC: the name section's, else "wasm_func_N"
  * (the symbol name); written to buf. */
 const char *wa_module_func_name(const struct wa_module *, uint32_t func, char *buf, size_t len);
+
+/*
+ * Integrity and signatures.  Every module ends with an integrity digest
+ * that wasm-link records; wa_module_load refuses a file that does not
+ * match it before the dynamic loader reads it.  A host that runs only
+ * modules signed by keys it trusts uses wa_module_load_signed: SIG is
+ * the minisign signature file (NULL: PATH.minisig, what `minisign -Sm
+ * PATH` writes), and the signature must be by one of KEYS.
+ * wa_module_check makes the same checks without loading (KEYS NULL:
+ * the digest alone).  A key is minisign's public key: the text of a
+ * .pub file, or its base64 line.
+ */
+struct wa_keys;
+struct wa_keys *wa_keys_new(void);
+int wa_keys_add(struct wa_keys *, const char *key, char *err, size_t errlen);
+int wa_keys_add_file(struct wa_keys *, const char *path, char *err, size_t errlen);
+void wa_keys_free(struct wa_keys *);
+struct wa_module *wa_module_load_signed(const char *path, const char *sig, const struct wa_keys *keys,
+                                        char *err, size_t errlen);
+int wa_module_check(const char *path, const char *sig, const struct wa_keys *keys, char *err, size_t errlen);
 
 /* ---- host functions ---- */
 

@@ -10,7 +10,7 @@ setup_file() {
 	[ -f "$rt" ] || skip "build/libwasmrt.a is not built"
 	for p in run hostfn pool yield preempt; do
 		cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/examples/$p.c" "$rt" \
-			-ldl -lpthread -lm -o "$X/$p"
+			-lsodium -ldl -lpthread -lm -o "$X/$p"
 	done
 	for w in hostfn pool yield preempt; do
 		wat2wasm "$top/examples/$w.wat" -o "$X/$w.wasm"

@@ -238,8 +238,10 @@ strip_analyse(struct lower *L, uint32_t k, struct strip *s)
 	uint32_t n = L->fn->ncode, depth = 0, back = 0, e, t;
 	int alt;
 
+	struct blocktype bt = instr_bt(&c[k]);
+
 	memset(s, 0, sizeof *s);
-	if (c[k].bt.is_index && (c[k].bt.index >= L->m->ntypes || L->m->types[c[k].bt.index].nparams))
+	if (bt.is_index && (bt.index >= L->m->ntypes || L->m->types[bt.index].nparams))
 		return 0;
 	for (e = k + 1; e < n; e++) {
 		const struct instr *in = &c[e];

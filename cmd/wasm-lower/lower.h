@@ -76,11 +76,12 @@ struct lower {
 	LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, v128, ptr, ptrptr, voidt;
 	LLVMTypeRef *functypes;    /* native type per wasm type index */
 	LLVMValueRef *funcs;       /* defined functions (index - imported), see func_ref */
-	const char **names;        /* their symbols, unique (symbols.c) */
+	const char **names;        /* their symbols, unique (names.c) */
 	uint32_t *part, nparts;    /* partition of each defined function (partition.c) */
 	LLVMValueRef *tramps;      /* per type */
 	LLVMValueRef *adapters;    /* per imported function */
 	LLVMValueRef trap_fn, interrupt_fn; /* the trap stubs, made when first needed */
+	struct consts *consts;     /* contract.c: byte strings, uniqued */
 	/* the function being lowered */
 	const struct func *fn;
 	uint32_t fidx;
@@ -125,10 +126,9 @@ void lower_module(struct lower *);
 uint32_t lower_split(struct lower *, const char *dir, void (*write)(struct lower *, const char *path));
 LLVMValueRef func_ref(struct lower *, uint32_t defined);
 
-/* partition.c, symbols.c */
+/* partition.c */
 void partition(struct lower *);
-void name_functions(struct lower *);
-const char *func_symbol(const struct module *, uint32_t idx, char *buf, size_t size);
+void lower_dispose(struct lower *);
 
 /* lower-ctl.c */
 int lower_control(struct lower *, const struct instr *);
@@ -161,6 +161,10 @@ LLVMValueRef mem_address(struct lower *, LLVMValueRef addr32, uint64_t offset, u
 int lower_variable(struct lower *, const struct instr *);
 /* lower-simd.c */
 int lower_simd(struct lower *, const struct instr *);
+
+/* names.c */
+void name_functions(struct lower *);
+void set_symbol(LLVMValueRef, const char *name);
 
 /* contract.c */
 void emit_contract(struct lower *);

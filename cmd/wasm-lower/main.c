@@ -1,6 +1,7 @@
 /*
  * wasm-lower: module text (or a binary module) to LLVM IR text that
- * follows the sandbox ABI of wasm-contract(5).
+ * follows the sandbox ABI of wasm-contract(5); or, with --split, to
+ * partitions in bitcode for parallel code generation.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,16 +11,28 @@
 #include <unistd.h>
 
 #include <llvm-c/BitWriter.h>
+#include <llvm-c/ErrorHandling.h>
 
 #include "arena.h"
 #include "diag.h"
+#include "modlimits.h"
 #include "lower.h"
+
+static const char *outname;
+
+static void
+write_failed(const char *reason)
+{
+	fprintf(stderr, "%s: %s: %s\n", argv0, outname, reason);
+	exit(1);
+}
 
 static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [--no-strip-mining]\n"
-	           "                  [-o FILE | --split DIR] [FILE]\n");
+	           "                  [--limit NAME=N]... [--no-limits] [-o FILE | --split DIR] [FILE]\n");
+	limit_usage(f);
 	exit(status);
 }
 
@@ -31,24 +44,29 @@ endswith(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* IR text, or bitcode when the name ends in .bc. */
+/*
+ * IR text, or bitcode when the name ends in .bc.  Text goes straight to
+ * the file or to standard output ("-"): as a string first, the IR would
+ * cost its size again, twice while it grows.  LLVM closes the
+ * descriptor itself and reports a write error as a fatal error
+ * (write_failed).
+ */
 static void
 write_module(struct lower *L, const char *out)
 {
-	char *err = NULL, *s;
+	char *err = NULL;
 
+	outname = out && strcmp(out, "-") ? out : "standard output";
 	if (out && endswith(out, ".bc")) {
 		if (LLVMWriteBitcodeToFile(L->M, out))
 			fatal("%s: cannot write bitcode", out);
-	} else if (out && strcmp(out, "-")) {
-		if (LLVMPrintModuleToFile(L->M, out, &err))
-			fatal("%s: %s", out, err);
-	} else {
-		s = LLVMPrintModuleToString(L->M);
-		fputs(s, stdout);
-		LLVMDisposeMessage(s);
-		close_stdout();
+		return;
 	}
+	LLVMInstallFatalErrorHandler(write_failed);
+	fflush(stdout);
+	if (LLVMPrintModuleToFile(L->M, out ? out : "-", &err))
+		fatal("%s: %s", outname, err);
+	LLVMResetFatalErrorHandler();
 }
 
 /* --split DIR: make DIR, write the partitions, and remove those a
@@ -96,6 +114,8 @@ main(int argc, char **argv)
 			L.elide_dead_loads = 1;
 		else if (!strcmp(argv[i], "--no-strip-mining"))
 			L.check_every_loop = 1;
+		else if (limit_option(argc, argv, &i))
+			continue;
 		else if (argv[i][0] == '-' && argv[i][1])
 			fprintf(stderr, "wasm-lower: unknown option %s\n", argv[i]), usage(stderr, 2);
 		else if (in)

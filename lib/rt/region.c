@@ -20,7 +20,12 @@
 #define DEF_HEAP_RESERVE (4ull << 30)  /* every i32 address: guard mode's need */
 #define DEF_HEAP_GUARD (2ull << 30)    /* static offsets up to 2 GiB go unchecked */
 #define DEF_STACK (1ull << 20)         /* 1 MiB usable, as a native thread's 8 MiB is for C */
-#define DEF_CTX (4ull << 20)           /* vmctx, function records, globals: backed lazily */
+#define DEF_CTX CTX_NEED_MAX           /* vmctx, function records, globals: backed lazily */
+/* Table elements per instance: a table may have 10,000,000 and a module
+ * 100,000 tables, so without a budget one guest could make the host
+ * allocate 8 TB; this is 512 MiB of references, as heap_max bounds
+ * the memory. */
+#define DEF_TABLE_MAX (1ull << 26)
 
 /*
  * Stack guard: inaccessible bytes below the stack.  Generated code
@@ -40,6 +45,32 @@
 /* Slots a region may have: 6 GiB each, 128 TiB of user address space. */
 #define MAX_SLOTS 16384
 
+/*
+ * The sizes an embedder may ask for, checked before any is rounded or
+ * added: each below 2^42 (4 TiB), the slot count below MAX_SLOTS, and
+ * the whole region inside 2^47 bytes of address space, so that no sum
+ * or product below can overflow.
+ */
+#define MAX_AREA (1ull << 42)
+
+static int
+config_ok(const struct wa_region_config *c, char *err, size_t errlen)
+{
+	if (!c)
+		return 1;
+	if (c->slots > MAX_SLOTS) {
+		rt_err(err, errlen, "region too large: %u slots, at most %u", c->slots, MAX_SLOTS);
+		return 0;
+	}
+	if (c->heap_reserve > MAX_AREA || c->heap_guard > MAX_AREA || c->stack_size > MAX_AREA ||
+	    c->ctx_size > MAX_AREA) {
+		rt_err(err, errlen, "region too large: a heap, guard, stack or context area over %llu bytes",
+		       (unsigned long long)MAX_AREA);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 defaults(struct wa_region_config *c, const struct wa_region_config *in)
 {
@@ -54,6 +85,7 @@ defaults(struct wa_region_config *c, const struct wa_region_config *in)
 	c->heap_max = c->heap_max < c->heap_reserve ? c->heap_max : c->heap_reserve;
 	c->stack_size = os_round_page(c->stack_size ? c->stack_size : DEF_STACK);
 	c->ctx_size = os_round_page(c->ctx_size ? c->ctx_size : DEF_CTX);
+	c->table_max = c->table_max ? c->table_max : DEF_TABLE_MAX;
 }
 
 struct wa_region *
@@ -64,9 +96,14 @@ wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen)
 
 	if (!r)
 		return rt_err(err, errlen, "out of memory"), NULL;
+	if (!config_ok(cfg, err, errlen))
+		goto fail;
 	defaults(&r->cfg, cfg);
-	if (r->cfg.slots > MAX_SLOTS || r->cfg.heap_reserve + r->cfg.heap_guard > (1ull << 42)) {
-		rt_err(err, errlen, "region too large");
+	/* each part is below 2^42, MAX_SLOTS is 2^14: no overflow */
+	if (r->cfg.heap_reserve + r->cfg.heap_guard > MAX_AREA ||
+	    (r->cfg.ctx_size + r->cfg.heap_reserve + r->cfg.heap_guard + r->cfg.stack_size + STACK_GUARD +
+	     STACK_MARGIN) * r->cfg.slots > (1ull << 47)) {
+		rt_err(err, errlen, "region too large for the address space");
 		goto fail;
 	}
 	r->sguard_size = STACK_GUARD;
