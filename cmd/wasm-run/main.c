@@ -30,6 +30,7 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: wasm-run [--invoke NAME] [--env NAME=VALUE]... [--dir HOST[::GUEST]]...\n"
 	           "                [--max-memory SIZE] [--stack-size SIZE] [--timeout DURATION]\n"
 	           "                [--host LIB.so]... [--repeat N] [--concurrent K] [--stats]\n"
+	           "                [--keep-resident SIZE]\n"
 	           "                FILE.so [ARG...]\n"
 	           "       wasm-run [--max-memory SIZE] [--stack-size SIZE] --script FILE\n");
 	exit(status);
@@ -128,6 +129,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"repeat", required_argument, NULL, 'r'},
 		{"concurrent", required_argument, NULL, 'c'},
 		{"stats", no_argument, NULL, 'T'},
+		{"keep-resident", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -154,6 +156,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'r': o->life.repeat = parse_count("--repeat", optarg, 1000000000L); break;
 		case 'c': o->life.concurrent = parse_count("--concurrent", optarg, 1000000L); break;
 		case 'T': o->life.stats = 1; break;
+		case 'K':
+			/* the API's 0 is "no limit"; less than a page keeps none */
+			o->region.keep_resident = parse_size("--keep-resident", optarg, 0, UINT64_MAX >> 1);
+			o->region.keep_resident += !o->region.keep_resident;
+			break;
 		default: usage(stderr, 2);
 		}
 	}
@@ -270,6 +277,8 @@ main(int argc, char **argv)
 		close_stdout();
 		return code;
 	}
+	if (wa_module_contract(m)->bounds == WA_BOUNDS_CHECK)
+		wa_region_fit(&o.region, m);
 	if (!(r = wa_region_new(&o.region, err, sizeof err)))
 		fail(so, err);
 	if (!(I = wa_instantiate(r, m, h, NULL, err, sizeof err)))

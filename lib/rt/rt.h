@@ -15,12 +15,13 @@
 /* ---- os.c: the only place that talks to the kernel about memory ---- */
 size_t os_pagesize(void);
 void *os_reserve(size_t size);                 /* PROT_NONE, no backing */
+void *os_reserve_rw(size_t size);              /* read-write, no backing */
+int os_guard(void *p, size_t size);            /* any access faults */
 void os_release(void *p, size_t size);
 int os_protect_rw(void *p, size_t size);
 int os_protect_none(void *p, size_t size);
-void os_zero(void *p, size_t size);            /* memset or madvise */
-void os_zero_dirty(void *p, size_t size);      /* only the pages in use */
 void os_drop(void *p, size_t size);            /* madvise(MADV_DONTNEED) */
+int os_mincore(void *p, size_t size, unsigned char *vec);
 int os_map_file(void *p, size_t size, int fd); /* private RW, fixed */
 int os_map_none(void *p, size_t size);         /* back to a bare reservation */
 uint64_t os_round_page(uint64_t n);
@@ -90,6 +91,8 @@ struct rt_memory {
 	uint64_t guard;              /* inaccessible bytes after the reservation */
 	uint64_t decl_max;           /* the declared maximum, in pages ... */
 	int has_max;                 /* ... if there is one */
+	int always_rw;               /* the whole reservation is read-write
+	                              * (bounds-checked slots): grow maps nothing */
 };
 
 struct rt_table {
@@ -175,9 +178,10 @@ struct wa_region {
 	struct wa_region_config cfg;
 	uint8_t *base;
 	size_t size, slot_size;
-	size_t heap_off, sguard_off, stack_off; /* within a slot */
+	size_t ctx_off, heap_off, sguard_off, stack_off, stack_top; /* within a slot */
 	size_t sguard_size;
 	size_t stack_margin;
+	uint64_t keep;               /* cfg.keep_resident, 0 meaning no limit */
 	uint32_t hint;               /* where region_take looks first */
 	uint8_t *busy;               /* per slot, taken by compare-and-swap */
 	struct slotmem *mem;         /* per slot */
@@ -190,9 +194,16 @@ struct wa_region {
 struct slotmem {
 	uint64_t rw;
 	uint64_t img;
+	uint64_t hi;                 /* no resident page past this offset */
+	int guarded;                 /* bounds-checked slots: guards set up */
 };
 
-/* A free slot's index, marked busy; -1 if none. */
+/* ---- zero.c: the heap back to zeros, keeping at most `keep` bytes of
+ * it resident; returns the bytes kept ---- */
+uint64_t zero_heap(uint8_t *p, uint64_t size, uint64_t keep);
+
+/* A free slot's index, marked busy; -1 if none, -2 if its guards
+ * could not be set up. */
 int region_take(struct wa_region *);
 void region_give(struct wa_region *, uint32_t slot);
 uint8_t *region_slot(const struct wa_region *, uint32_t slot);
