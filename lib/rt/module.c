@@ -517,8 +517,12 @@ wa_module_load(const char *path, char *err, size_t errlen)
 	struct v V = {.m = m, .err = err, .errlen = errlen};
 	char *p;
 
-	if (m)
+	static uint64_t ids;
+
+	if (m) {
 		pthread_mutex_init(&m->img_lock, NULL);
+		m->id = __atomic_add_fetch(&ids, 1, __ATOMIC_RELAXED);
+	}
 	if (!m || !(m->path = malloc(strlen(path) + 3))) {
 		rt_err(err, errlen, "out of memory");
 		free(m);

@@ -52,6 +52,7 @@ struct codeent {
 };
 
 struct wa_module {
+	uint64_t id;                 /* unique in the process, never reused */
 	void *dl;
 	char *path;
 	const struct wa_contract *c;
@@ -140,6 +141,11 @@ struct wa_host {
 	 * (link.c); one thread at a time runs them */
 	struct wa_instance **group;
 	uint32_t ngroup, groupcap;
+	/* link.c: imports resolved per module, valid while gen is what it
+	 * was; gen changes whenever what an import resolves to can */
+	uint64_t gen;
+	struct linkcache *cache;     /* read without a lock, added under it */
+	pthread_mutex_t cache_lock;
 };
 
 struct hostreg {
@@ -163,6 +169,7 @@ void host_free_table(struct rt_table *);
 void host_free_memory(struct rt_memory *);
 
 /* ---- link.c: imports from registered instances and host objects ---- */
+void link_cache_free(struct wa_host *);
 int link_imports(struct wa_instance *, char *err, size_t errlen);
 int link_join(struct wa_instance *);
 void link_leave(struct wa_instance *);

@@ -21,6 +21,7 @@
  * The thresholds come from timing the operations themselves, once per
  * process, on a scratch mapping (calibrate): no fixed crossover.
  */
+#include <immintrin.h>
 #include <string.h>
 #include <time.h>
 
@@ -47,27 +48,48 @@ now_ns(void)
 
 /* Is the page all zeros?  Reading it costs no memory, even when it is
  * the kernel's shared zero page, which a memset would replace with a
- * page of its own.  The first bytes decide most dirty pages at once. */
+ * page of its own.  The first bytes decide most dirty pages at once;
+ * 256 bytes at a time after that. */
 static int
-page_is_zero(const uint8_t *p, size_t pg)
+page_is_zero_sse2(const uint8_t *p, size_t pg)
 {
-	typedef uint64_t v8 __attribute__((vector_size(64), aligned(64)));
-	const v8 *w = (const v8 *)p;
+	const __m128i *w = (const __m128i *)p;
 	size_t i;
 
 	if (((const uint64_t *)p)[0])
 		return 0;
-	for (i = 0; i < pg / sizeof *w; i += 4) {
-		v8 x = w[i] | w[i + 1] | w[i + 2] | w[i + 3];
-		uint64_t r = 0;
-		size_t k;
-		for (k = 0; k < 8; k++)
-			r |= x[k];
-		if (r)
+	for (i = 0; i < pg / 16; i += 16) {
+		__m128i x = _mm_or_si128(_mm_or_si128(_mm_or_si128(w[i], w[i + 1]), _mm_or_si128(w[i + 2], w[i + 3])),
+		                         _mm_or_si128(_mm_or_si128(w[i + 4], w[i + 5]), _mm_or_si128(w[i + 6], w[i + 7])));
+		__m128i y = _mm_or_si128(
+			_mm_or_si128(_mm_or_si128(w[i + 8], w[i + 9]), _mm_or_si128(w[i + 10], w[i + 11])),
+			_mm_or_si128(_mm_or_si128(w[i + 12], w[i + 13]), _mm_or_si128(w[i + 14], w[i + 15])));
+		x = _mm_or_si128(x, y);
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) != 0xffff)
 			return 0;
 	}
 	return 1;
 }
+
+__attribute__((target("avx2"))) static int
+page_is_zero_avx2(const uint8_t *p, size_t pg)
+{
+	const __m256i *w = (const __m256i *)p;
+	size_t i;
+
+	if (((const uint64_t *)p)[0])
+		return 0;
+	for (i = 0; i < pg / 32; i += 8) {
+		__m256i x = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(w[i], w[i + 1]), _mm256_or_si256(w[i + 2], w[i + 3])),
+		                            _mm256_or_si256(_mm256_or_si256(w[i + 4], w[i + 5]), _mm256_or_si256(w[i + 6], w[i + 7])));
+		if (!_mm256_testz_si256(x, x))
+			return 0;
+	}
+	return 1;
+}
+
+/* The one this CPU runs best (calibrate chooses). */
+static int (*page_is_zero)(const uint8_t *, size_t) = page_is_zero_sse2;
 
 #define CAL_PAGES 32
 #define CAL_REPS 5
@@ -124,6 +146,8 @@ calibrate(void)
 	size_t pg = os_pagesize(), n = CAL_PAGES * pg;
 	uint8_t *p = os_reserve(n);
 
+	if (cpu_features() & WA_CPU_AVX2)
+		page_is_zero = page_is_zero_avx2;
 	/* if there is no scratch memory: what this VM measured */
 	cost.scan = 60, cost.memset_ = 300, cost.fault = 1500, cost.madvise = 400;
 	if (p && !os_protect_rw(p, n)) {
