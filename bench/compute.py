@@ -122,6 +122,12 @@ def main():
         sh([os.path.join(BIN, 'wasm-aot'), '--elide-dead-loads', wasm, '-o', so_elide])
         peers.append(('wasm-aot, elide loads',
                       lambda k, n: [os.path.join(BIN, 'wasm-run'), '--invoke', 'kernel_' + k, so_elide, str(n)]))
+        # the same with explicit bounds checks instead of guard pages: what
+        # packing many instances (small reservations) costs in speed
+        so_checked = os.path.join(d, 'kernels-checked.so')
+        sh([os.path.join(BIN, 'wasm-aot'), '--bounds-checks', wasm, '-o', so_checked])
+        peers.append(('wasm-aot, --bounds-checks',
+                      lambda k, n: [os.path.join(BIN, 'wasm-run'), '--invoke', 'kernel_' + k, so_checked, str(n)]))
         # the same with clang's SIMD (wasm2c 1.0.32 cannot translate SIMD)
         wasm_simd = os.path.join(d, 'kernels-simd.wasm')
         sh(['clang', '--target=wasm32', '-O2', '-msimd128', '-mbulk-memory', '-nostdlib', '-Wl,--no-entry',

@@ -71,9 +71,12 @@ def heap_wat(size, sparse):
     return '(module (memory %d) %s (func (export "nop")))' % (pages, ' '.join(segs))
 
 
-DIRTY_WAT = '''(module (memory 4097)
+def dirty_wat(n):
+    """A module whose heap is n bytes and a page, and whose export dirty(n)
+    writes n bytes of it."""
+    return '''(module (memory %d)
   (func (export "dirty") (param $n i32)
-    (memory.fill (i32.const 0) (i32.const 1) (local.get $n))))'''
+    (memory.fill (i32.const 0) (i32.const 1) (local.get $n))))''' % (n // 65536 + 1)
 
 
 def aot(wat_text, d, name):
@@ -133,7 +136,7 @@ def main():
         hello = os.path.join(d, 'hello.so')
         sh([os.path.join(BIN, 'wasm-aot'), hello_wasm, '-o', hello])
         nop_wasm, nop = aot('(module (func (export "nop")))', d, 'nop')
-        _, dirty = aot(DIRTY_WAT, d, 'dirty')
+        dirty = {n: aot(dirty_wat(n), d, 'dirty%d' % n)[1] for n in DIRTY}
         heaps = {}
         for size in SIZES:
             for sparse in (0, 1):
@@ -144,8 +147,9 @@ def main():
         r.update(measure(['inst', hello, N]))
         r.update(measure(['call', nop, 1000000]))
         r.update(measure(['run', hello, N]))
-        r.update(measure(['dirty', dirty, max(N // 10, 100), 0] + DIRTY))
-        r.update(measure(['dirty', dirty, max(N // 10, 100), 1] + DIRTY))
+        for n in DIRTY:
+            r.update(measure(['dirty', dirty[n], max(N // 10, 100), 0, n]))
+            r.update(measure(['dirty', dirty[n], max(N // 10, 100), 1, n]))
         for size in SIZES:
             for sparse in (0, 1):
                 r.update(measure(['heap', heaps[size, sparse][1], max(N // 10, 100),
@@ -198,7 +202,8 @@ def main():
                                           '', '%.0f' % node['rss_per_instance'][0]
                                           if 'rss_per_instance' in node else ''))
         print()
-        print('(g) a request that dirties N bytes, steady state: the guest writes them (memory.fill),')
+        print('(g) a request that dirties its heap of N bytes (and a page), steady state: the guest')
+        print('    writes them (memory.fill),')
         print('    taking the faults the last reset left it, then the reset; medians, microseconds')
         print('%10s %11s %9s %8s | %11s %9s %8s | %11s %7s %7s' % (
             'N', 'request', 'reset', 'faults', 'keep none', 'reset', 'faults', '2 memsets',

@@ -14,9 +14,11 @@ setup_file() {
 		-ldl -lpthread -lm -o "$X/threads"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/calls.c" \
 		"$top/test/lifecycle/regs.S" "$rt" -ldl -lpthread -lm -o "$X/calls"
+	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/resets.c" "$rt" \
+		-ldl -lpthread -lm -o "$X/resets"
 	cc -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/now-host.c" \
 		-o "$X/now-host.so"
-	for w in state uses-host spin count calls grow; do
+	for w in state uses-host spin count calls grow resets; do
 		wat2wasm "$top/test/lifecycle/$w.wat" -o "$X/$w.wasm"
 		wasm-aot "$X/$w.wasm" -o "$X/$w.so"
 	done
@@ -27,6 +29,7 @@ setup_file() {
 	wasm-aot --bounds-checks "$X/state-checked.wasm" -o "$X/state-checked.so"
 	wasm-aot --bounds-checks "$X/count.wasm" -o "$X/count-checked.so"
 	wasm-aot --bounds-checks "$X/grow.wasm" -o "$X/grow-checked.so"
+	wasm-aot --bounds-checks "$X/resets.wasm" -o "$X/resets-checked.so"
 }
 
 setup() {
@@ -95,6 +98,16 @@ setup() {
 	done
 	run wasm-run --keep-resident lots "$X/count.so"
 	[ "$status" -eq 2 ]
+}
+
+@test "resets: memory reads zero after any mix of growing and dirtying, any slot layout, any keep_resident" {
+	for so in resets.so resets-checked.so; do
+		run "$X/resets" "$X/$so"
+		echo "$so: $output"
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -eq 8 ]
+		[ -z "$(printf '%s\n' "${lines[@]}" | grep -v ': 0 of 100 requests left something$')" ]
+	done
 }
 
 @test "--concurrent with --repeat: batches of live instances, all runs made" {

@@ -23,6 +23,23 @@
 static char err[512];
 static const uint8_t zeros[65536];
 
+/* Kernel memory mappings of this process (vm.max_map_count bounds
+ * them), or -1 if /proc cannot tell. */
+static long
+mappings(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	long n = 0;
+	int c;
+
+	if (!f)
+		return -1;
+	while ((c = getc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
 static uint32_t
 export(struct wa_module *m, const char *name)
 {
@@ -42,7 +59,7 @@ main(int argc, char **argv)
 	struct wa_host *h = wa_host_new();
 	struct wa_region **rs;
 	struct wa_instance **is;
-	long n, nr, per, i, bad = 0, traps = 0, ok = 0;
+	long n, nr, per, i, bad = 0, traps = 0, ok = 0, maps;
 	uint32_t set, get, req, sum;
 	wa_val a[1];
 
@@ -87,6 +104,7 @@ main(int argc, char **argv)
 			bad++;
 	}
 	printf("%ld live instances, %ld with wrong state\n", n, bad);
+	maps = mappings();
 	/* one in ten traps; each trap ends that call alone */
 	for (i = 0; i < n; i++) {
 		int code;
@@ -128,6 +146,7 @@ main(int argc, char **argv)
 		printf("%ld resets, %ld left bytes of the last request\n", n, dirty);
 		bad += dirty;
 	}
+	printf("%ld kernel memory mappings with all instances live\n", maps);
 	for (i = 0; i < nr; i++)
 		wa_region_free(rs[i]);
 	wa_module_free(m);
