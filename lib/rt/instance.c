@@ -82,13 +82,18 @@ map_heap(struct wa_instance *I, char *err, size_t errlen)
 	const struct heapimg *img;
 	uint64_t size = I->mem.m.size;
 
+	img = module_heap_image(I->mod);
+	if (img && img->fd < 0) {
+		I->img = img;            /* runs to copy (init_segments) */
+		img = NULL;
+	}
 	if (I->region->cfg.bounds_checked) {
 		/* read-write throughout, zero past what the last instance
 		 * used (zero.c): nothing to map; the segments are copied */
 		sm->rw = size;
 		return 0;
 	}
-	if ((img = module_heap_image(I->mod))) {
+	if (img) {
 		if (sm->img != img->id) {
 			if (os_map_file(I->heap, size, img->fd))
 				goto fail;
@@ -238,6 +243,8 @@ init_segments(struct wa_instance *I, char *err, size_t errlen)
 		if (!I->img)      /* an image holds the segments already */
 			memcpy(I->ctx.mem0_base + off, d->bytes, d->len);
 	}
+	for (i = 0; I->img && i < I->img->nruns; i++)
+		memcpy(I->ctx.mem0_base + I->img->runs[i].off, I->img->runs[i].bytes, I->img->runs[i].len);
 	return 0;
 }
 
@@ -298,7 +305,7 @@ clean_heap(struct wa_instance *I)
 	struct slotmem *sm = &I->region->mem[I->slot];
 	uint64_t init = I->heap_init, size = I->mem.m.size;
 
-	if (I->img) {
+	if (I->img && I->img->fd >= 0) {
 		/* the private copies go, the image shows */
 		os_drop(I->heap, size);
 	} else {

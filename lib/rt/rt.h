@@ -69,10 +69,20 @@ struct wa_module {
 };
 
 /* ---- heapimg.c ---- */
+struct datarun {
+	uint32_t off, len;
+	const uint8_t *bytes;
+};
+
+/* The initial memory a module's data segments make: a file to map (much
+ * data), or runs of bytes to copy (little). */
 struct heapimg {
-	int fd;                      /* memfd: the initial memory */
+	int fd;                      /* memfd: the initial memory; -1: runs */
 	uint64_t size;               /* bytes: the initial pages */
 	uint64_t id;                 /* unique in the process */
+	struct datarun *runs;        /* fd -1: copy these over zeros */
+	uint32_t nruns;
+	uint8_t *bytes;              /* what the runs point into */
 };
 
 const struct heapimg *module_heap_image(struct wa_module *);
