@@ -87,7 +87,7 @@ region(uint32_t slots)
 }
 
 static char *hello_argv[] = {"hello", NULL};
-static struct wa_wasi_config wasi = {1, hello_argv, 0, NULL, 0, NULL};
+static struct wa_wasi_config wasi = {.argc = 1, .argv = hello_argv};
 
 static struct wa_host *
 host(void)
@@ -96,7 +96,8 @@ host(void)
 
 	if (!h)
 		die("host");
-	wa_wasi_add(h, &wasi);
+	if (wa_wasi_add(h, &wasi, NULL, 0))
+		die("wasi");
 	return h;
 }
 

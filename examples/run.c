@@ -29,8 +29,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "run: %s: %s\n", argv[1], err);
 		return 1;
 	}
-	h = wa_host_new();
-	wa_wasi_add(h, &w);
+	if (!(h = wa_host_new()) || wa_wasi_add(h, &w, err, sizeof err)) {
+		fprintf(stderr, "run: %s\n", h ? err : "out of memory");
+		return 1;
+	}
 	if (!(i = wa_instantiate(r, m, h, NULL, err, sizeof err))) {
 		fprintf(stderr, "run: %s\n", err);
 		return 1;

@@ -9,7 +9,7 @@
  *	struct wa_region *r = wa_region_new(NULL, err, sizeof err);
  *	struct wa_module *m = wa_module_load("x.so", err, sizeof err);
  *	struct wa_host *h = wa_host_new();
- *	wa_wasi_add(h, &(struct wa_wasi_config){.argc = 1, .argv = av});
+ *	wa_wasi_add(h, &(struct wa_wasi_config){.argc = 1, .argv = av}, err, sizeof err);
  *	struct wa_instance *i = wa_instantiate(r, m, h, NULL, err, sizeof err);
  *	uint32_t f;
  *	wa_module_export_func(m, "_start", &f);
@@ -153,12 +153,63 @@ struct wa_wasi_config {
 	int envc;
 	char **envp;             /* "NAME=VALUE" */
 	int ndirs;
-	char **dirs;             /* "HOST::GUEST": recorded, not yet opened */
+	char **dirs;             /* "HOST" or "HOST::GUEST": preopened directories */
+	int nsockets;
+	const int *sockets;      /* listening sockets the host hands in */
+	unsigned flags;          /* WA_WASI_* */
+	uint32_t max_fds;        /* files one instance may hold open (1024) */
 };
 
-/* Add the wasi_snapshot_preview1 functions to a host; cfg is copied
- * by reference and must outlive the instances. */
-void wa_wasi_add(struct wa_host *, const struct wa_wasi_config *cfg);
+/* Resolve paths by a component-by-component walk even where the kernel
+ * has openat2 with RESOLVE_BENEATH (Linux 5.6+), which is used
+ * otherwise. */
+#define WA_WASI_WALK 1u
+
+/*
+ * Add the wasi_snapshot_preview1 functions to a host.  The preopens are
+ * opened now, in order: the guest sees the directories from fd 3, then
+ * the sockets.  cfg is kept by reference and must outlive the
+ * instances; the host closes the directories it opened when it is
+ * freed (the sockets stay the caller's).  -1 if a directory cannot be
+ * opened.
+ */
+int wa_wasi_add(struct wa_host *, const struct wa_wasi_config *cfg, char *err, size_t errlen);
+
+/*
+ * Per-instance settings, for a server that gives every instance its own
+ * request: they hold until the instance is reset or freed, and are gone
+ * after.  Arguments and environment in place of the host's (the arrays
+ * must outlive the instance's calls):
+ */
+int wa_wasi_set_args(struct wa_instance *, int argc, char **argv, int envc, char **envp);
+
+/*
+ * Standard stream FD (0, 1 or 2) to host descriptor HOSTFD (not closed
+ * by us), or to callbacks.  read and write return the bytes done (0 at
+ * the end of input) or a negative WASI errno (-29 EIO, ...); they run on
+ * the guest's stack, inside its call, and may call wa_yield (a server
+ * suspends a guest that reads a body that has not arrived) or wa_trap.
+ * A callback stream is a pipe to the guest: neither seekable nor a
+ * terminal.
+ */
+struct wa_wasi_stream {
+	int64_t (*read)(struct wa_instance *, void *arg, void *buf, uint64_t len);
+	int64_t (*write)(struct wa_instance *, void *arg, const void *buf, uint64_t len);
+	void *arg;
+};
+int wa_wasi_stdio_fd(struct wa_instance *, int fd, int hostfd);
+int wa_wasi_stdio_stream(struct wa_instance *, int fd, const struct wa_wasi_stream *);
+
+/*
+ * A memory buffer as a stream: output appends to data (malloc'd, grown
+ * as needed, at most max bytes: past that a write fails with EFBIG),
+ * input reads from data[off, len).  The embedder frees data.
+ */
+struct wa_wasi_buffer {
+	uint8_t *data;
+	uint64_t len, cap, off, max;
+};
+int wa_wasi_stdio_buffer(struct wa_instance *, int fd, struct wa_wasi_buffer *);
 
 /* ---- instances ---- */
 

@@ -7,9 +7,12 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "run.h"
@@ -22,12 +25,15 @@ struct opts {
 	int nhosts;
 	char **env, **dirs;
 	int nenv, ndirs;
+	int *socks;
+	int nsocks;
 };
 
 static void
 usage(FILE *f, int status)
 {
 	fprintf(f, "usage: wasm-run [--invoke NAME] [--env NAME=VALUE]... [--dir HOST[::GUEST]]...\n"
+	           "                [--listen ADDR:PORT]...\n"
 	           "                [--max-memory SIZE] [--stack-size SIZE] [--timeout DURATION]\n"
 	           "                [--host LIB.so]... [--repeat N] [--concurrent K] [--stats]\n"
 	           "                [--keep-resident SIZE]\n"
@@ -73,6 +79,50 @@ bad:
 	fprintf(stderr, "%s: %s %s: expected a size from %llu to %llu bytes (suffix K, M or G)\n", argv0,
 	        opt, s, (unsigned long long)min, (unsigned long long)max);
 	exit(2);
+}
+
+/* --listen ADDR:PORT: a listening TCP socket for the guest (ADDR a
+ * name or a numeric address, IPv6 in brackets). */
+static int
+listen_on(const char *spec)
+{
+	const char *colon = strrchr(spec, ':');
+	struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_NUMERICSERV, .ai_socktype = SOCK_STREAM}, *ai, *a;
+	char host[256];
+	size_t n;
+	int fd = -1, one = 1, e;
+
+	if (!colon || !colon[1] || (n = (size_t)(colon - spec)) >= sizeof host) {
+		fprintf(stderr, "%s: --listen %s: expected ADDR:PORT\n", argv0, spec);
+		exit(2);
+	}
+	memcpy(host, spec, n);
+	host[n] = 0;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = 0;
+	}
+	if ((e = getaddrinfo(*host ? host : NULL, colon + 1, &hints, &ai))) {
+		fprintf(stderr, "%s: --listen %s: %s\n", argv0, spec, gai_strerror(e));
+		exit(1);
+	}
+	for (a = ai; a; a = a->ai_next) {
+		if ((fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol)) < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (!bind(fd, a->ai_addr, a->ai_addrlen) && !listen(fd, 128))
+			break;
+		e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0) {
+		fprintf(stderr, "%s: --listen %s: %s\n", argv0, spec, strerror(errno));
+		exit(1);
+	}
+	return fd;
 }
 
 /* DURATION: a number with an optional unit ns, us, ms, s (the
@@ -122,6 +172,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"script", required_argument, NULL, 's'},
 		{"env", required_argument, NULL, 'e'},
 		{"dir", required_argument, NULL, 'd'},
+		{"listen", required_argument, NULL, 'l'},
 		{"max-memory", required_argument, NULL, 'M'},
 		{"stack-size", required_argument, NULL, 'S'},
 		{"timeout", required_argument, NULL, 't'},
@@ -149,6 +200,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->env = push(o->env, &o->nenv, optarg);
 			break;
 		case 'd': o->dirs = push(o->dirs, &o->ndirs, optarg); break;
+		case 'l':
+			if (!(o->socks = realloc(o->socks, (size_t)(o->nsocks + 1) * sizeof *o->socks)))
+				fatal("out of memory");
+			o->socks[o->nsocks++] = listen_on(optarg);
+			break;
 		case 'M': o->region.heap_max = parse_size("--max-memory", optarg, 0, 4ull << 30); break;
 		case 'S': o->region.stack_size = parse_size("--stack-size", optarg, 4096, 1ull << 30); break;
 		case 't': o->life.timeout_ns = parse_duration(optarg); break;
@@ -164,7 +220,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		default: usage(stderr, 2);
 		}
 	}
-	if (o->script ? optind != argc || o->invoke || o->nenv || o->ndirs : optind >= argc)
+	if (o->script ? optind != argc || o->invoke || o->nenv || o->ndirs || o->nsocks : optind >= argc)
 		usage(stderr, 2);
 	return optind;
 }
@@ -250,7 +306,7 @@ main(int argc, char **argv)
 	struct wa_module *m;
 	struct wa_host *h;
 	struct wa_instance *I;
-	const char *so;
+	const char *so, *s;
 	char err[512];
 	uint32_t f;
 	int i, code;
@@ -267,8 +323,11 @@ main(int argc, char **argv)
 		fail(so, err);
 	if (!(h = wa_host_new()))
 		fail(so, "out of memory");
-	w = (struct wa_wasi_config){argc - i, argv + i, o.nenv, o.env, o.ndirs, o.dirs};
-	wa_wasi_add(h, &w);
+	w = (struct wa_wasi_config){argc - i, argv + i, o.nenv, o.env, o.ndirs, o.dirs, o.nsocks, o.socks, 0, 0};
+	if ((s = getenv("WASM_RUN_RESOLVER")) && !strcmp(s, "walk"))
+		w.flags |= WA_WASI_WALK;
+	if (wa_wasi_add(h, &w, err, sizeof err))
+		fail(so, err);
 	add_hosts(h, o.hosts, o.nhosts);
 	if (o.life.repeat || o.life.concurrent || o.life.stats) {
 		/* it makes regions of its own, as many slots as it needs */

@@ -333,8 +333,9 @@ maybe_wasi(struct script *S, const struct wa_module *m, const char *so)
 		if (c->imports[i].modlen == sizeof W - 1 && !memcmp(c->imports[i].module, W, sizeof W - 1)) {
 			if (!(S->wasi_argv[0] = strdup(so)))
 				fatal("out of memory");
-			S->wasicfg = (struct wa_wasi_config){1, S->wasi_argv, 0, NULL, 0, NULL};
-			wa_wasi_add(S->h, &S->wasicfg);
+			S->wasicfg = (struct wa_wasi_config){.argc = 1, .argv = S->wasi_argv};
+			if (wa_wasi_add(S->h, &S->wasicfg, NULL, 0))
+				fatal("cannot add WASI");
 			S->wasi = 1;
 		}
 	}

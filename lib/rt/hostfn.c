@@ -47,6 +47,7 @@ wa_host_free(struct wa_host *h)
 		free(h->defaults[i].module);
 	free(h->defaults);
 	free(h->v);
+	wasi_host_free(h->wasi);
 	link_cache_free(h);
 	pthread_mutex_destroy(&h->cache_lock);
 	free(h);

@@ -24,6 +24,12 @@ bump(struct wa_instance *I, size_t n)
 	return p;
 }
 
+void *
+inst_alloc(struct wa_instance *I, size_t n)
+{
+	return bump(I, n);
+}
+
 static wa_val
 eval(struct wa_instance *I, const struct wa_c_const *k)
 {
@@ -329,6 +335,7 @@ teardown(struct wa_instance *I)
 	uint32_t i;
 
 	deadline_cancel(I);
+	wasi_inst_teardown(I);
 	for (i = 0; I->tabrecs && i < I->mod->c->ntables; i++)
 		free(I->tabrecs[i].t.elems);
 	if (I->mem.m.size || I->heap_init)

@@ -144,7 +144,7 @@ struct wa_host {
 	uint32_t n, cap;
 	struct hostdefault *defaults;
 	uint32_t ndefaults;
-	const struct wa_wasi_config *wasi;
+	struct wasi_host *wasi;      /* wasi.h; NULL: no WASI */
 	struct hostreg *regs;        /* registered instances, latest last */
 	uint32_t nregs;
 	/* the link group: instances that share objects through this host
@@ -226,6 +226,11 @@ void region_give(struct wa_region *, uint32_t slot);
 uint8_t *region_slot(const struct wa_region *, uint32_t slot);
 
 /* ---- instance.c ---- */
+/* n bytes of the instance's context area, zeroed, freed with the
+ * instance; NULL if the area is full */
+struct wa_instance;
+void *inst_alloc(struct wa_instance *, size_t n);
+
 struct wa_instance {
 	struct wa_vmctx ctx;         /* first: ctx and instance share an address */
 	/* What a call sets up and the call fast path (wa_call in switch.S)
@@ -247,7 +252,8 @@ struct wa_instance {
 	uint8_t *heap;
 	uint64_t heap_reserve, heap_guard;
 	uint64_t heap_init;          /* bytes accessible after instantiation */
-	const struct heapimg *img;   /* the heap is this image, mapped */
+	const struct heapimg *img;   /* the heap is this image: mapped, or
+	                              * its runs copied (heapimg.c) */
 	uint8_t *stack_lo, *sguard_lo;
 	uintptr_t own_limit;         /* stack_limit for the own stack */
 	struct rt_memory mem;        /* the defined memory */
@@ -259,7 +265,7 @@ struct wa_instance {
 	uint8_t *bump, *bump_lo, *bump_hi; /* context area allocator */
 	void *guest_sp;              /* yield.c: the suspended call */
 	uint64_t yield_value, resume_value;
-	uint32_t wasi_closed;        /* bit per stdio fd */
+	struct wasi_inst *wasi;      /* wasi.h; NULL until needed */
 	int zombie;                  /* failed, kept alive: other instances
 	                              * may hold references to it */
 };
@@ -269,6 +275,11 @@ inst_of(struct wa_vmctx *ctx)
 {
 	return ctx->instance;
 }
+
+/* ---- wasi*.c ---- */
+struct wasi_host;
+void wasi_host_free(struct wasi_host *);
+void wasi_inst_teardown(struct wa_instance *);  /* at reset and free */
 
 /* ---- deadline.c ---- */
 void deadline_cancel(struct wa_instance *);    /* on free and reset */
