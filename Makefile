@@ -17,9 +17,15 @@ BUILTINS_CFLAGS = -std=c11 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-prot
 
 # Per-tool link flags.
 LIBS_wasm-lower = $(LLVM_LIBS)
+# the integrity digest is the runtime's (lib/rt/digest.c)
+LIBS_wasm-link = $(LIBWASMRT) -lsodium
 LIBS_wasm-codegen = $(LLVM_LIBS)
-# --host libraries call the API (wa_*) inside wasm-run
-LIBS_wasm-run = $(LIBWASMRT) -ldl -lpthread -lm -Wl,--export-dynamic-symbol=wa_*
+# --host libraries call the API (wa_*) inside wasm-run: the whole
+# archive, so that functions wasm-run does not call itself are there too
+LIBS_wasm-run = -Wl,--whole-archive $(LIBWASMRT) -Wl,--no-whole-archive -lsodium -ldl -lpthread -lm \
+	-Wl,--export-dynamic-symbol=wa_*
+LIBS_wasm-serve = $(LIBWASMRT) $(H2O_LIBS) -lsodium -ldl -lpthread -lm
+CFLAGS_wasm-serve = $(H2O_CFLAGS)
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
 CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \
@@ -52,7 +58,7 @@ $(LIBWASMRT): $(patsubst %,$(O)/%.o,$(basename $(RTSRC)))
 	rm -f $@ && ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run,$$*),$(LIBWASMRT))
+$(addprefix $(BIN)/,$(CTOOLS)): $(BIN)/%: $$(addprefix $(O)/,$$(subst .c,.o,$$(wildcard cmd/$$*/*.c))) $(LIBWASM) $$(if $$(filter wasm-run wasm-link wasm-serve,$$*),$(LIBWASMRT))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_$*) $(LIBWASM) -lm
 
@@ -102,7 +108,7 @@ install: all
 # libFuzzer targets, runnable by hand (fuzz/README).
 FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -D_GNU_SOURCE -Ilib
-fuzz: $(O)/fuzz/parse_fuzz $(O)/fuzz/verify_fuzz $(O)/fuzz/wasi_fuzz
+fuzz: $(O)/fuzz/parse_fuzz $(O)/fuzz/verify_fuzz $(O)/fuzz/wasi_fuzz $(O)/fuzz/load_fuzz
 
 $(O)/fuzz/%_fuzz: fuzz/%_fuzz.c $(LIBSRC) lib/*.h
 	@mkdir -p $(@D)
@@ -118,7 +124,12 @@ $(O)/fuzz/wasi_guest.so: fuzz/wasi_guest.wat $(addprefix $(BIN)/,$(TOOLS)) $(LIB
 $(O)/fuzz/wasi_fuzz: fuzz/wasi_fuzz.c $(RTSRC) lib/rt/*.h lib/*.h $(O)/fuzz/wasi_guest.so
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -DWA_FUZZ_GUEST='"$(abspath $(O)/fuzz/wasi_guest.so)"' -o $@ $< $(RTSRC) \
-		-ldl -lpthread -lm
+		-lsodium -ldl -lpthread -lm
+
+# The runtime's .so loader: the target includes the runtime's sources.
+$(O)/fuzz/load_fuzz: fuzz/load_fuzz.c $(RTSRC) lib/rt/*.h lib/*.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(RTSRC) -lsodium -ldl -lpthread -lm
 
 # Benchmarks: every executable bench/*.sh and bench/*.py, each printing
 # its tables (and drawing its plots) with the machine named.
@@ -129,7 +140,7 @@ bench: all $(O)/bench/lifecycle
 
 $(O)/bench/lifecycle: bench/lifecycle.c lib/wasmrt.h lib/contract.h $(LIBWASMRT)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ bench/lifecycle.c $(LIBWASMRT) -ldl -lpthread -lm
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ bench/lifecycle.c $(LIBWASMRT) -lsodium -ldl -lpthread -lm
 
 clean:
 	rm -rf $(O) $(BIN)

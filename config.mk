@@ -21,3 +21,8 @@ BIN = bin
 
 # The WebAssembly core spec test suite (a directory of .wast files).
 SPEC_DIR = ../shared/testsuite/core
+
+# wasm-serve's HTTP library: libh2o built on its own event loop
+# (Debian's libh2o-evloop-dev).
+H2O_CFLAGS = $(shell pkg-config --cflags libh2o-evloop 2>/dev/null) -DH2O_USE_EPOLL=1
+H2O_LIBS = $(shell pkg-config --libs libh2o-evloop 2>/dev/null || echo -lh2o-evloop)

@@ -23,7 +23,14 @@
 
 #define WA_CONTRACT_SYMBOL "wasm_aot_contract"
 #define WA_CONTRACT_MAGIC 0x544f4157u /* "WAOT" little-endian */
-#define WA_ABI_VERSION 2u
+#define WA_ABI_VERSION 3u
+
+/* The integrity trailer wasm-link appends to every module: the magic,
+ * then the BLAKE2b-256 digest of every byte of the file before the
+ * digest (wasm-contract(5)). */
+#define WA_DIGEST_MAGIC "WAOTSUM1"
+#define WA_DIGEST_LEN 32u
+#define WA_DIGEST_TRAILER (8u + WA_DIGEST_LEN)
 
 /* Trap codes passed to wa_rtfns.trap; wasm-run names them. */
 enum wa_trap {
@@ -111,6 +118,10 @@ struct wa_rtfns {
 	/* generic host call for imports bound to host functions that have
 	 * no native code: args/results in wa_val slots */
 	void (*host_call)(struct wa_vmctx *, uint32_t import_func, wa_val *args);
+	/* the interrupt word was found non-zero at function entry or a
+	 * loop back-edge of function FUNC: trap "interrupted" (no return),
+	 * or suspend the call to the host and return when it is resumed */
+	void (*interrupt)(struct wa_vmctx *, uint32_t func);
 };
 
 /*
@@ -127,7 +138,7 @@ struct wa_vmctx {
 	const uint32_t *typeids;         /* 40: canonical id per type index */
 	const struct wa_rtfns *rt;       /* 48 */
 	uintptr_t stack_limit;           /* 56: trap if sp is below this at entry */
-	volatile uint32_t interrupt;     /* 64: non-zero: trap "interrupted" */
+	volatile uint32_t interrupt;     /* 64: non-zero: call rt->interrupt (WA_INTR_*) */
 	uint32_t _pad;
 	void *instance;                  /* 72: the runtime's own instance */
 };

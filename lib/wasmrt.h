@@ -40,7 +40,9 @@ struct wa_region_config {
 	uint64_t heap_guard;     /* inaccessible bytes after it (2 GiB) */
 	uint64_t heap_max;       /* runtime cap on any memory, bytes (4 GiB) */
 	uint64_t stack_size;     /* usable guest stack per slot (1 MiB) */
-	uint64_t ctx_size;       /* per-slot context area (4 MiB, lazily backed) */
+	uint64_t ctx_size;       /* per-slot context area (81 MiB, lazily backed) */
+	uint64_t table_max;      /* elements of all the tables an instance makes
+	                          * or grows, together (2^26: 512 MiB) */
 	/* Heap bytes a slot keeps resident between instances (no limit):
 	 * what a guest dirtied is cleared in place, so that the next
 	 * request takes no page faults there; past this bound it is given
@@ -77,6 +79,26 @@ const struct wa_c_functype *wa_module_func_type(const struct wa_module *, uint32
 /* Name of function FUNC: the name section's, else "wasm_func_N"
  * (the symbol name); written to buf. */
 const char *wa_module_func_name(const struct wa_module *, uint32_t func, char *buf, size_t len);
+
+/*
+ * Integrity and signatures.  Every module ends with an integrity digest
+ * that wasm-link records; wa_module_load refuses a file that does not
+ * match it before the dynamic loader reads it.  A host that runs only
+ * modules signed by keys it trusts uses wa_module_load_signed: SIG is
+ * the minisign signature file (NULL: PATH.minisig, what `minisign -Sm
+ * PATH` writes), and the signature must be by one of KEYS.
+ * wa_module_check makes the same checks without loading (KEYS NULL:
+ * the digest alone).  A key is minisign's public key: the text of a
+ * .pub file, or its base64 line.
+ */
+struct wa_keys;
+struct wa_keys *wa_keys_new(void);
+int wa_keys_add(struct wa_keys *, const char *key, char *err, size_t errlen);
+int wa_keys_add_file(struct wa_keys *, const char *path, char *err, size_t errlen);
+void wa_keys_free(struct wa_keys *);
+struct wa_module *wa_module_load_signed(const char *path, const char *sig, const struct wa_keys *keys,
+                                        char *err, size_t errlen);
+int wa_module_check(const char *path, const char *sig, const struct wa_keys *keys, char *err, size_t errlen);
 
 /* ---- host functions ---- */
 
@@ -158,6 +180,17 @@ struct wa_wasi_config {
 	const int *sockets;      /* listening sockets the host hands in */
 	unsigned flags;          /* WA_WASI_* */
 	uint32_t max_fds;        /* files one instance may hold open (1024) */
+	/*
+	 * If set, a poll_oneoff with nothing but clocks to wait for (a
+	 * sleep) calls this instead of blocking the thread: until is the
+	 * CLOCK_MONOTONIC time in ns the wait ends.  It runs inside the
+	 * guest's call and may wa_yield (a server's event loop goes on and
+	 * resumes the guest when the time has come); called again if it
+	 * returns early.  Returns 0 or a negative WASI errno, which
+	 * poll_oneoff returns.
+	 */
+	int32_t (*sleep)(struct wa_instance *, void *arg, uint64_t until);
+	void *sleep_arg;
 };
 
 /* Resolve paths by a component-by-component walk even where the kernel
@@ -242,7 +275,8 @@ uint8_t *wa_instance_memory(const struct wa_instance *, uint64_t *size);
 void *wa_memory_ptr(struct wa_instance *, uint32_t addr, uint64_t len);
 int wa_memory_read(struct wa_instance *, uint32_t addr, void *buf, uint64_t len);
 int wa_memory_write(struct wa_instance *, uint32_t addr, const void *buf, uint64_t len);
-/* Ask a running instance to stop (any thread): trap "interrupted". */
+/* Ask a running instance to stop (any thread): trap "interrupted"
+ * (it wins over a preemption asked at the same time). */
 void wa_instance_interrupt(struct wa_instance *);
 /* Export NAME (len bytes) of an instance: its kind (WA_EXTERN_*) and
  * index in that kind's index space (for a function, what wa_call
@@ -294,8 +328,25 @@ const char *wa_trap_name(uint32_t code);
 #define WA_YIELDED 0x100
 uint64_t wa_yield(struct wa_instance *, uint64_t value);
 int wa_resume(struct wa_instance *, uint64_t value);
-/* 1 and the value passed to wa_yield if the instance is suspended. */
+/* 1 and the value passed to wa_yield if the instance is suspended
+ * (value 0 if preempted). */
 int wa_instance_yielded(const struct wa_instance *, uint64_t *value);
+
+/*
+ * Preemption, for an embedder that runs many guests on one thread (a
+ * server's event loop): from any thread (also a signal handler),
+ * wa_instance_preempt asks the call the instance is running to suspend
+ * at its next function entry or loop back-edge.  That wa_call or
+ * wa_resume returns WA_PREEMPTED, and the call is suspended as by
+ * wa_yield: wa_resume(inst, 0) continues it.  Only an outermost call
+ * made by the embedder is suspended: a request that finds the instance
+ * in its start function or in a call nested in a host function is
+ * dropped.  A request made while the instance runs nothing applies to
+ * its next call.  Costs nothing until asked: the guest tests the
+ * interrupt word it tests for wa_instance_interrupt anyway.
+ */
+#define WA_PREEMPTED 0x101
+void wa_instance_preempt(struct wa_instance *);
 
 /* From a host function: end the current call with trap CODE. */
 _Noreturn void wa_trap(struct wa_instance *, uint32_t code);

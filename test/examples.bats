@@ -8,11 +8,11 @@ setup_file() {
 	export X=$BATS_FILE_TMPDIR
 	rt=$top/build/libwasmrt.a
 	[ -f "$rt" ] || skip "build/libwasmrt.a is not built"
-	for p in run hostfn pool yield; do
+	for p in run hostfn pool yield preempt; do
 		cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/examples/$p.c" "$rt" \
-			-ldl -lpthread -lm -o "$X/$p"
+			-lsodium -ldl -lpthread -lm -o "$X/$p"
 	done
-	for w in hostfn pool yield; do
+	for w in hostfn pool yield preempt; do
 		wat2wasm "$top/examples/$w.wat" -o "$X/$w.wasm"
 		wasm-aot "$X/$w.wasm" -o "$X/$w.so"
 	done
@@ -53,6 +53,12 @@ setup() {
 	run "$X/yield" "$X/yield.so"
 	[ "$status" -eq 0 ]
 	diff -u "$E/yield.out" - <<< "$output"
+}
+
+@test "preempt: a computing guest suspended from another thread and resumed; a stop wins" {
+	run "$X/preempt" "$X/preempt.so"
+	[ "$status" -eq 0 ]
+	diff -u "$E/preempt.out" - <<< "$output"
 }
 
 @test "make install: tools, library, headers, wasmrt.pc and man pages; an embedder builds with pkg-config" {

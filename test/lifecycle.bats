@@ -9,13 +9,13 @@ setup_file() {
 	rt=$top/build/libwasmrt.a
 	[ -f "$rt" ] || skip "build/libwasmrt.a is not built"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/many.c" "$rt" \
-		-ldl -lpthread -lm -o "$X/many"
+		-lsodium -ldl -lpthread -lm -o "$X/many"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/threads.c" "$rt" \
-		-ldl -lpthread -lm -o "$X/threads"
+		-lsodium -ldl -lpthread -lm -o "$X/threads"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/calls.c" \
-		"$top/test/lifecycle/regs.S" "$rt" -ldl -lpthread -lm -o "$X/calls"
+		"$top/test/lifecycle/regs.S" "$rt" -lsodium -ldl -lpthread -lm -o "$X/calls"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/resets.c" "$rt" \
-		-ldl -lpthread -lm -o "$X/resets"
+		-lsodium -ldl -lpthread -lm -o "$X/resets"
 	cc -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/now-host.c" \
 		-o "$X/now-host.so"
 	for w in state uses-host spin count calls grow resets; do

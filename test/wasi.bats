@@ -19,7 +19,7 @@ setup_file() {
 	clang -O2 -D_GNU_SOURCE "$W/files.c" -o "$X/files.native"
 	if [ -f "$top/build/libwasmrt.a" ]; then
 		cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$W/capture.c" "$top/build/libwasmrt.a" \
-			-ldl -lpthread -lm -o "$X/capture"
+			-lsodium -ldl -lpthread -lm -o "$X/capture"
 	fi
 }
 

@@ -67,6 +67,10 @@ contract_cpu() {
 	for f in sse4_1 sse4_2 popcnt avx avx2 bmi1 bmi2 abm fma avx512f ssse3; do
 		want=0 got=$(( ($1 >> bit) & 1 ))
 		case $flags in *" $f "*) want=1 ;; esac
+		# lzcnt (cpuinfo's abm) is read from CPUID by LLVM; some
+		# hypervisors leave it out of the flags line, so only a
+		# claim that cpuinfo confirms is checked for it
+		[ $f = abm ] && [ $want = 0 ] && want=$got
 		[ "$got" = "$want" ] || { echo "$f: contract $got, cpuinfo $want"; return 1; }
 		bit=$((bit + 1))
 	done

@@ -61,11 +61,11 @@ EOF
 }
 
 @test "a contract with the wrong ABI version is refused" {
-	sed 's/i32 1414480215, i32 2,/i32 1414480215, i32 99,/' "$D/tiny.ll" > "$T/v.ll"
+	sed 's/i32 1414480215, i32 3,/i32 1414480215, i32 99,/' "$D/tiny.ll" > "$T/v.ll"
 	wasm-codegen -c -o "$T/v.o" "$T/v.ll"
 	run wasm-link -o "$T/v.so" "$T/v.o"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"contract magic 0x544f4157 version 99 size 184, expected 0x544f4157 2 184" ]]
+	[[ "$output" == *"contract magic 0x544f4157 version 99 size 184, expected 0x544f4157 3 184" ]]
 	[ ! -e "$T/v.so" ]
 }
 
@@ -83,20 +83,28 @@ EOF
 	cc -fPIC -shared -nostdlib -I"$BATS_TEST_DIRNAME/../lib" -o "$T/c.so" "$T/c.c"
 	run wasm-link --check "$T/c.so"
 	[ "$status" -eq 1 ]
+	[ "$output" = "wasm-link: $T/c.so: damaged, or not made by wasm-link: no integrity digest at the end of the file" ]
+	# sealed by hand, so that the checks behind the digest are reached
+	wasm-link --seal "$T/c.so"
+	run wasm-link --check "$T/c.so"
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"$T/c.so: undefined symbol: g"* ]]
 	[[ "$output" == *"$T/c.so: exports f; only wasm_aot_contract may be exported"* ]]
 	contract_c > "$T/n.c"
 	cc -fPIC -shared -nostdlib -I"$BATS_TEST_DIRNAME/../lib" -o "$T/n.so" "$T/n.c" \
 		-Wl,--no-as-needed -lc
+	wasm-link --seal "$T/n.so"
 	run wasm-link --check "$T/n.so"
 	[ "$status" -eq 1 ]
 	[ "$output" = "wasm-link: $T/n.so: needs the library libc.so.6" ]
 	printf '__attribute__((constructor)) static void c(void) {}\n' >> "$T/n.c"
 	cc -fPIC -shared -nostdlib -I"$BATS_TEST_DIRNAME/../lib" -o "$T/i.so" "$T/n.c"
+	wasm-link --seal "$T/i.so"
 	run wasm-link --check "$T/i.so"
 	[ "$status" -eq 1 ]
 	[ "$output" = "wasm-link: $T/i.so: has code that runs when it is loaded or unloaded" ]
 	printf 'not elf' > "$T/junk.so"
+	wasm-link --seal "$T/junk.so"
 	run wasm-link --check "$T/junk.so"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"not an x86-64 ELF shared object"* ]]

@@ -14,11 +14,18 @@ setup_file() {
 	# no sibling calls: a trap's return address must stay in the function
 	CCM="cc -shared -fPIC -O1 -fno-optimize-sibling-calls -I$inc"
 	$CCM "$src" -o "$M/basic.so"
-	for b in MAGIC VERSION INDEX TYPE PTR CPU; do
+	for b in MAGIC VERSION INDEX TYPE PTR CPU ALIGN; do
 		$CCM -DBREAK_$b "$src" -o "$M/bad-$b.so"
 	done
+	# the limits, each class: counts, name lengths, context area
+	$CCM -DMANY_GLOBALS=180000 "$src" -o "$M/many-globals.so"
+	$CCM -DLONG_NAME "$src" -o "$M/long-name.so"
+	$CCM -DMANY_TABLES "$src" -o "$M/many-tables.so"
 	echo 'int not_wasm(void) { return 1; }' > "$M/plain.c"
 	cc -shared -fPIC "$M/plain.c" -o "$M/plain.so"
+	# hand-made, so sealed by hand: the runtime wants the integrity
+	# digest wasm-link records before it reads the contract
+	"${WA_BIN:-$BATS_TEST_DIRNAME/../bin}/wasm-link" --seal "$M"/*.so
 	head -c 3000 "$M/basic.so" > "$M/truncated.so"
 	echo 'not an ELF file' > "$M/text.so"
 	compile_wat
@@ -116,11 +123,23 @@ refused() {
 @test "refused: missing file" { refused missing.so "cannot open: No such file or directory"; }
 @test "refused: a plain C library" { refused plain.so "not a wasm-aot module: no wasm_aot_contract symbol"; }
 @test "refused: wrong contract magic" { refused bad-MAGIC.so "contract: bad magic 0x464c457f (not a wasm-aot module)"; }
-@test "refused: wrong ABI version" { refused bad-VERSION.so "contract: ABI version 9999, this runtime supports 2"; }
+@test "refused: wrong ABI version" { refused bad-VERSION.so "contract: ABI version 9999, this runtime supports 3"; }
 @test "refused: export index out of range" { refused bad-INDEX.so "contract: export 0 (add): kind 0 index 999 out of range"; }
 @test "refused: bad value type byte" { refused bad-TYPE.so "contract: type 0: bad value type 0x55"; }
 @test "refused: pointer outside the object" { refused bad-PTR.so "contract: types array (11 entries) lies outside the module"; }
+@test "refused: a misaligned array (found by fuzz/load_fuzz)" { refused bad-ALIGN.so "contract: imports array is misaligned"; }
 @test "refused: unknown CPU feature bits" { refused bad-CPU.so "contract: unknown CPU feature bits 0x10000000000"; }
+
+@test "180,000 globals: instantiated in the default context area (was SIGSEGV)" {
+	run wasm-run --invoke gget "$M/many-globals.so"
+	echo "status $status, output: $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 42 ]
+}
+@test "refused: an export name of 1 MB, over the limit" {
+	refused long-name.so "contract: export 18: name of 1000000 bytes exceeds the limit of 100000"
+}
+@test "refused: more tables than the limit" { refused many-tables.so "contract: 200000 tables, more than the limit of 100000"; }
 
 @test "--invoke: integers, decimal and hex, printed signed" {
 	run wasm-run --invoke add "$S" 40 2

@@ -107,9 +107,11 @@ check_symbols(const struct elf *e)
 	return check_contract(e, contract);
 }
 
-/* Returns 0 if the .so is acceptable; otherwise prints why, returns -1. */
+/* Returns 0 if the .so is acceptable; otherwise prints why, returns -1.
+ * sealed: it must end with a matching integrity trailer (--check); a
+ * damaged file goes no further. */
 int
-check_shared_object(const char *path)
+check_shared_object(const char *path, int sealed)
 {
 	size_t len;
 	unsigned char *buf = read_file(path, &len);
@@ -117,6 +119,10 @@ check_shared_object(const char *path)
 	int bad;
 
 	file = path;
+	if (sealed && check_digest(path, buf, len)) {
+		free(buf);
+		return -1;
+	}
 	if (elf_open(&e, buf, len) < 0)
 		bad = refuse("not an x86-64 ELF shared object with dynamic symbols");
 	else

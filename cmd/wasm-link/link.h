@@ -20,4 +20,8 @@ const unsigned char *elf_symdata(const struct elf *, size_t i);
 const char *elf_str(const struct elf *, uint64_t off);
 
 /* check.c */
-int check_shared_object(const char *path);
+int check_shared_object(const char *path, int sealed);
+
+/* seal.c: the integrity trailer */
+void seal_file(const char *path);
+int check_digest(const char *path, const unsigned char *buf, size_t len);

@@ -45,6 +45,7 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: wasm-link [-v] [--builtins FILE] -o OUT.so OBJECT...\n"
 	           "       wasm-link --check SO...\n"
+	           "       wasm-link --seal SO...\n"
 	           "       wasm-link --print-builtins\n");
 	exit(status);
 }
@@ -218,7 +219,7 @@ main(int argc, char **argv)
 {
 	const char *out = NULL, *given = NULL;
 	char **objs = xcalloc(argc + 1, sizeof *objs);
-	int nobjs = 0, verbose = 0, print = 0, check = 0, bad = 0, i;
+	int nobjs = 0, verbose = 0, print = 0, check = 0, seal = 0, bad = 0, i;
 
 	diag_setprog(argv[0]);
 	for (i = 1; i < argc; i++) {
@@ -230,6 +231,8 @@ main(int argc, char **argv)
 			given = argv[++i];
 		else if (!strcmp(argv[i], "--check"))
 			check = 1;
+		else if (!strcmp(argv[i], "--seal"))
+			seal = 1;
 		else if (!strcmp(argv[i], "--print-builtins"))
 			print = 1;
 		else if (!strcmp(argv[i], "-v"))
@@ -244,12 +247,17 @@ main(int argc, char **argv)
 		close_stdout();
 		return 0;
 	}
-	if (check && nobjs && !out) {
+	if (check && !seal && nobjs && !out) {
 		for (i = 0; i < nobjs; i++)
-			bad |= check_shared_object(objs[i]);
+			bad |= check_shared_object(objs[i], 1);
 		return bad ? 1 : 0;
 	}
-	if (!out || !nobjs || check)
+	if (seal && !check && nobjs && !out) {
+		for (i = 0; i < nobjs; i++)
+			seal_file(objs[i]);
+		return 0;
+	}
+	if (!out || !nobjs || check || seal)
 		usage(stderr, 2);
 	for (i = 0; i < nobjs; i++)
 		if (access(objs[i], R_OK))
@@ -258,8 +266,9 @@ main(int argc, char **argv)
 	write_script();
 	snprintf(outpath, sizeof outpath, "%s", out);
 	run(link_command(out, objs, nobjs, given), verbose);
-	if (check_shared_object(out) < 0)
+	if (check_shared_object(out, 0) < 0)
 		exit(1);
+	seal_file(out);
 	keep_out = 1;
 	return 0;
 }

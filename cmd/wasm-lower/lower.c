@@ -212,13 +212,34 @@ call_intrinsic(struct lower *L, const char *name, LLVMTypeRef *tys, unsigned nty
 	return LLVMBuildCall2(L->B, fnty, fn, args, nargs, "");
 }
 
+/*
+ * The interrupt check at function entry and loop back-edges: one load
+ * and a branch on the hot path.  When the word is set, rt->interrupt
+ * decides: it traps "interrupted" (a deadline, wa_instance_interrupt)
+ * or suspends the guest to its host and returns here once resumed
+ * (preemption, wa_instance_preempt), so the slow block continues the
+ * code instead of ending in unreachable as a trap block does.  One slow
+ * block per check, since each returns to its own place.
+ */
 void
 check_interrupt(struct lower *L)
 {
-	LLVMValueRef v = field(L, L->ctx, VM_INTERRUPT, L->i32);
+	LLVMValueRef v = field(L, L->ctx, VM_INTERRUPT, L->i32), fn, call, argv[2];
+	LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->C, L->F, "interrupt");
+	LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(L->C, L->F, "");
+	LLVMTypeRef args[2] = {L->ptr, L->i32}, fnty = LLVMFunctionType(L->voidt, args, 2, 0);
 
 	LLVMSetVolatile(v, 1);
-	trap_if(L, LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), ""), WA_TRAP_INTERRUPTED);
+	LLVMBuildCondBr(L->B, LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), ""), slow, cont);
+	LLVMPositionBuilderAtEnd(L->B, slow);
+	fn = rt_fn(L, RT_INTERRUPT, fnty);
+	argv[0] = L->ctx;
+	argv[1] = const_i32(L, L->fidx);
+	call = LLVMBuildCall2(L->B, fnty, fn, argv, 2, "");
+	LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+	                         LLVMCreateEnumAttribute(L->C, LLVMGetEnumAttributeKindForName("cold", 4), 0));
+	LLVMBuildBr(L->B, cont);
+	LLVMPositionBuilderAtEnd(L->B, cont);
 }
 
 /* Symbol of function idx: its name-section name, else wasm_func_N. */

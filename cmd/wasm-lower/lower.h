@@ -21,7 +21,7 @@ enum {
 enum rtfn {
 	RT_TRAP, RT_MEMORY_GROW, RT_MEMORY_INIT, RT_DATA_DROP, RT_MEMORY_COPY,
 	RT_MEMORY_FILL, RT_TABLE_INIT, RT_ELEM_DROP, RT_TABLE_COPY, RT_TABLE_GROW,
-	RT_TABLE_FILL, RT_HOST_CALL,
+	RT_TABLE_FILL, RT_HOST_CALL, RT_INTERRUPT,
 };
 
 /* Heap layout in guard mode: accesses reaching past the guard get an

@@ -23,6 +23,8 @@ struct opts {
 	struct life life;
 	char **hosts;
 	int nhosts;
+	char **keys;                 /* --trusted-key files */
+	int nkeys;
 	char **env, **dirs;
 	int nenv, ndirs;
 	int *socks;
@@ -36,7 +38,7 @@ usage(FILE *f, int status)
 	           "                [--listen ADDR:PORT]...\n"
 	           "                [--max-memory SIZE] [--stack-size SIZE] [--timeout DURATION]\n"
 	           "                [--host LIB.so]... [--repeat N] [--concurrent K] [--stats]\n"
-	           "                [--keep-resident SIZE]\n"
+	           "                [--keep-resident SIZE] [--trusted-key KEY.pub]...\n"
 	           "                FILE.so [ARG...]\n"
 	           "       wasm-run [--max-memory SIZE] [--stack-size SIZE] --script FILE\n");
 	exit(status);
@@ -164,6 +166,8 @@ parse_count(const char *opt, const char *s, long max)
 	return v;
 }
 
+enum { OPT_KEEP_RESIDENT = 256 };
+
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -180,7 +184,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"repeat", required_argument, NULL, 'r'},
 		{"concurrent", required_argument, NULL, 'c'},
 		{"stats", no_argument, NULL, 'T'},
-		{"keep-resident", required_argument, NULL, 'K'},
+		{"keep-resident", required_argument, NULL, OPT_KEEP_RESIDENT},
+		{"trusted-key", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -212,15 +217,16 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'r': o->life.repeat = parse_count("--repeat", optarg, 1000000000L); break;
 		case 'c': o->life.concurrent = parse_count("--concurrent", optarg, 1000000L); break;
 		case 'T': o->life.stats = 1; break;
-		case 'K':
+		case OPT_KEEP_RESIDENT:
 			/* the API's 0 is "no limit"; less than a page keeps none */
 			o->region.keep_resident = parse_size("--keep-resident", optarg, 0, UINT64_MAX >> 1);
 			o->region.keep_resident += !o->region.keep_resident;
 			break;
+		case 'K': o->keys = push(o->keys, &o->nkeys, optarg); break;
 		default: usage(stderr, 2);
 		}
 	}
-	if (o->script ? optind != argc || o->invoke || o->nenv || o->ndirs || o->nsocks : optind >= argc)
+	if (o->script ? optind != argc || o->invoke || o->nenv || o->ndirs || o->nsocks || o->nkeys : optind >= argc)
 		usage(stderr, 2);
 	return optind;
 }
@@ -286,6 +292,34 @@ fail(const char *so, const char *msg)
 	exit(1);
 }
 
+/* The module, signed by one of the --trusted-key keys if any is given. */
+static struct wa_module *
+load(const char *so, char **keyfiles, int nkeys)
+{
+	struct wa_module *m;
+	struct wa_keys *k;
+	char err[512];
+	int i;
+
+	if (!nkeys) {
+		if (!(m = wa_module_load(so, err, sizeof err)))
+			fail(so, err);
+		return m;
+	}
+	if (!(k = wa_keys_new()))
+		fail(so, "out of memory");
+	for (i = 0; i < nkeys; i++) {
+		if (wa_keys_add_file(k, keyfiles[i], err, sizeof err)) {
+			fprintf(stderr, "%s: --trusted-key %s\n", argv0, err);
+			exit(1);
+		}
+	}
+	if (!(m = wa_module_load_signed(so, NULL, k, err, sizeof err)))
+		fail(so, err);
+	wa_keys_free(k);
+	return m;
+}
+
 /* A reactor's _initialize runs before --invoke, as WASI says. */
 static void
 initialize(struct wa_instance *I)
@@ -319,8 +353,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	so = argv[i];
-	if (!(m = wa_module_load(so, err, sizeof err)))
-		fail(so, err);
+	m = load(so, o.keys, o.nkeys);
 	if (!(h = wa_host_new()))
 		fail(so, "out of memory");
 	w = (struct wa_wasi_config){argc - i, argv + i, o.nenv, o.env, o.ndirs, o.dirs, o.nsocks, o.socks, 0, 0};

@@ -72,6 +72,13 @@ wa_call_general(struct wa_instance *I, uint32_t func, wa_val *args)
 
 	if (func >= I->nfuncs || I->yielded)
 		return -1;
+	if (!args) {
+		/* none has one slot: enough for no parameters and one result
+		 * (switch.S sends such calls here unless the type is [] -> []) */
+		const struct wa_c_functype *t = &I->mod->c->types[module_func_typeidx(I->mod, func)];
+		if (t->nparams || t->nresults > 1)
+			return -1;
+	}
 	f = I->ctx.funcs[func];
 	trap_thread_init();
 	rt_current = I;

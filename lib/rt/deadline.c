@@ -108,7 +108,9 @@ wa_instance_set_deadline(struct wa_instance *I, uint64_t ns)
 				v = p, cap = c;
 		}
 		if (!r) {
-			v[n++] = (struct pending){I, now_ns() + ns};
+			uint64_t t = now_ns();
+			/* saturated: a deadline centuries away must not wrap to now */
+			v[n++] = (struct pending){I, ns > UINT64_MAX - t ? UINT64_MAX - 1 : t + ns};
 			pthread_cond_signal(&wake);
 		}
 	}

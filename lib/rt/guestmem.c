@@ -12,7 +12,8 @@ wa_memory_ptr(struct wa_instance *I, uint32_t addr, uint64_t len)
 {
 	const struct wa_memory *m = I->ctx.mem0;
 
-	if (!m || (uint64_t)addr + len > m->size)
+	/* len is the caller's 64-bit number: addr + len could wrap */
+	if (!m || len > m->size || addr > m->size - len)
 		return NULL;
 	return I->ctx.mem0_base + addr;
 }

@@ -29,14 +29,14 @@
 /* Segments closer than this share a run (its gap copied as zeros). */
 #define RUN_GAP 64u
 
-struct seg {
+struct dseg {
 	uint64_t off, end;           /* end can be 2^32 */
 };
 
 static int
 by_off(const void *a, const void *b)
 {
-	const struct seg *x = a, *y = b;
+	const struct dseg *x = a, *y = b;
 
 	return (x->off > y->off) - (x->off < y->off);
 }
@@ -48,7 +48,7 @@ static struct heapimg *
 build_runs(const struct wa_contract *c)
 {
 	struct heapimg *img = calloc(1, sizeof *img);
-	struct seg *v = calloc(c->ndata + 1, sizeof *v);
+	struct dseg *v = calloc(c->ndata + 1, sizeof *v);
 	uint64_t total = 0;
 	uint32_t i, n = 0, k;
 
@@ -56,7 +56,7 @@ build_runs(const struct wa_contract *c)
 		goto fail;
 	for (i = 0; i < c->ndata; i++)
 		if (c->data[i].mode == 0 && c->data[i].len)
-			v[n++] = (struct seg){(uint32_t)c->data[i].offset.value.i32,
+			v[n++] = (struct dseg){(uint32_t)c->data[i].offset.value.i32,
 			                      (uint64_t)(uint32_t)c->data[i].offset.value.i32 + c->data[i].len};
 	qsort(v, n, sizeof *v, by_off);
 	for (i = k = 0; i < n; i++) {

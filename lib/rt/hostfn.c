@@ -204,7 +204,8 @@ wa_host_memory(struct wa_host *h, const char *module, const char *field, uint32_
 static int
 eq(const char *s, const char *p, uint32_t len)
 {
-	return strlen(s) == len && !memcmp(s, p, len);
+	/* p may be NULL for an empty name */
+	return strlen(s) == len && (!len || !memcmp(s, p, len));
 }
 
 const struct hostent *

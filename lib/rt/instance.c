@@ -18,7 +18,7 @@ bump(struct wa_instance *I, size_t n)
 {
 	uint8_t *p = (uint8_t *)(((uintptr_t)I->bump + 15) & ~(uintptr_t)15);
 
-	if (n > (size_t)(I->bump_hi - p))
+	if (p > I->bump_hi || n > (size_t)(I->bump_hi - p))
 		return NULL;
 	I->bump = p + n;
 	return p;
@@ -51,26 +51,70 @@ inst_elem_item(struct wa_instance *I, const struct wa_c_const *k)
 	return eval(I, k).ref;
 }
 
+/*
+ * The arrays an instance keeps in its context area.  Their layout is a
+ * property of the module, computed once at load (inst_ctx_layout):
+ * offsets from the 16-byte aligned end of struct wa_instance, and what
+ * it all needs, CTX_SLACK included (wa_instantiate compares that with
+ * the region's area).
+ * Instantiation then only adds the offsets to the slot's address.
+ */
+enum { CA_FUNCS, CA_FUNCRECS, CA_TABLES, CA_TABRECS, CA_GLOBALS, CA_CELLS, CA_BINDINGS, CA_DATA, CA_ELEM, NARRAYS };
+_Static_assert(NARRAYS == CTX_NARRAYS, "rt.h");
+
+#define ALIGN16(n) (((n) + 15) & ~(uint64_t)15)
+
+/* The counts are the module's validated ones, below 2^32: no product or
+ * sum here can overflow. */
+void
+inst_ctx_layout(struct wa_module *m)
+{
+	const struct wa_contract *c = m->c;
+	const uint64_t size[NARRAYS] = {
+		[CA_FUNCS] = (uint64_t)m->nfuncs * sizeof(struct wa_func *),
+		[CA_FUNCRECS] = (uint64_t)m->nfuncs * sizeof(struct wa_func),
+		[CA_TABLES] = (uint64_t)m->ntables * sizeof(struct wa_table *),
+		[CA_TABRECS] = (uint64_t)c->ntables * sizeof(struct rt_table),
+		[CA_GLOBALS] = (uint64_t)m->nglobals * sizeof(struct wa_global *),
+		[CA_CELLS] = (uint64_t)c->nglobals * sizeof(struct wa_global),
+		[CA_BINDINGS] = (uint64_t)c->nfuncs_imported * sizeof(struct binding),
+		[CA_DATA] = c->ndata,
+		[CA_ELEM] = c->nelem,
+	};
+	uint64_t off = 0;
+	int i;
+
+	for (i = 0; i < NARRAYS; i++) {
+		m->ctx_off[i] = off;
+		off = ALIGN16(off + size[i]);
+	}
+	m->ctx_end = off;
+	m->ctx_need = ALIGN16(sizeof(struct wa_instance)) + off + CTX_SLACK;
+}
+
 static int
 alloc_all(struct wa_instance *I, char *err, size_t errlen)
 {
 	const struct wa_module *m = I->mod;
-	const struct wa_contract *c = m->c;
-	struct wa_vmctx *x = &I->ctx;
+	uint8_t *base = (uint8_t *)ALIGN16((uintptr_t)I->bump_lo);
+	const uint64_t *off = m->ctx_off;
 
-	x->funcs = bump(I, m->nfuncs * sizeof *x->funcs);
-	I->funcrecs = bump(I, m->nfuncs * sizeof *I->funcrecs);
-	x->tables = bump(I, m->ntables * sizeof *x->tables);
-	I->tabrecs = bump(I, c->ntables * sizeof *I->tabrecs);
-	x->globals = bump(I, m->nglobals * sizeof *x->globals);
-	I->cells = bump(I, c->nglobals * sizeof *I->cells);
-	I->bindings = bump(I, c->nfuncs_imported * sizeof *I->bindings);
-	I->data_dropped = bump(I, c->ndata);
-	I->elem_dropped = bump(I, c->nelem);
-	if (!I->elem_dropped) {
+	/* wa_instantiate compared ctx_need with the area; once more here,
+	 * where it matters: nothing may be written past the area */
+	if (base > I->bump_hi || m->ctx_end > (uint64_t)(I->bump_hi - base)) {
 		rt_err(err, errlen, "module too large for the region's context area");
 		return -1;
 	}
+	I->ctx.funcs = (struct wa_func **)(base + off[CA_FUNCS]);
+	I->funcrecs = (struct wa_func *)(base + off[CA_FUNCRECS]);
+	I->ctx.tables = (struct wa_table **)(base + off[CA_TABLES]);
+	I->tabrecs = (struct rt_table *)(base + off[CA_TABRECS]);
+	I->ctx.globals = (struct wa_global **)(base + off[CA_GLOBALS]);
+	I->cells = (struct wa_global *)(base + off[CA_CELLS]);
+	I->bindings = (struct binding *)(base + off[CA_BINDINGS]);
+	I->data_dropped = base + off[CA_DATA];
+	I->elem_dropped = base + off[CA_ELEM];
+	I->bump = base + m->ctx_end;
 	return 0;
 }
 
@@ -189,8 +233,16 @@ static int
 init_tables(struct wa_instance *I, char *err, size_t errlen)
 {
 	const struct wa_contract *c = I->mod->c;
+	uint64_t max = I->region->cfg.table_max;
 	uint32_t i;
 
+	for (i = 0; i < c->ntables; i++)
+		I->table_elems += c->tables[i].limits.min;
+	if (I->table_elems > max) {
+		rt_err(err, errlen, "tables of %llu elements exceed the region's limit of %llu",
+		       (unsigned long long)I->table_elems, (unsigned long long)max);
+		return -1;
+	}
 	for (i = 0; i < c->ntables; i++) {
 		const struct wa_c_table *t = &c->tables[i];
 		struct rt_table *r = &I->tabrecs[i];
@@ -246,7 +298,9 @@ init_segments(struct wa_instance *I, char *err, size_t errlen)
 		off = (uint32_t)eval(I, &d->offset).i32;
 		if ((uint64_t)off + d->len > mem->size)
 			return rt_err(err, errlen, "uninstantiable: trap: %s", wa_trap_name(WA_TRAP_MEM_OOB)), -1;
-		if (!I->img)      /* an image holds the segments already */
+		/* an image holds the segments already; an empty segment's
+		 * bytes may be NULL */
+		if (!I->img && d->len)
 			memcpy(I->ctx.mem0_base + off, d->bytes, d->len);
 	}
 	for (i = 0; I->img && i < I->img->nruns; i++)
@@ -260,7 +314,12 @@ run_start(struct wa_instance *I, char *err, size_t errlen)
 	int32_t s = I->mod->c->start;
 	int code;
 
-	if (s < 0 || !(code = wa_call(I, (uint32_t)s, NULL)))
+	if (s < 0)
+		return 0;
+	I->in_start = 1;
+	code = wa_call(I, (uint32_t)s, NULL);
+	I->in_start = 0;
+	if (!code)
 		return 0;
 	if (code == WA_TRAP_EXIT && I->trap.exit_code == 0)
 		return 0;
@@ -359,6 +418,11 @@ compatible(const struct wa_region *r, const struct wa_module *m, char *err, size
 		       (unsigned long long)r->cfg.heap_reserve, (unsigned long long)r->cfg.heap_guard);
 		return 0;
 	}
+	if (m->ctx_need > r->cfg.ctx_size) {
+		rt_err(err, errlen, "module too large for the region's context area: it needs %llu bytes, "
+		       "the region has %llu", (unsigned long long)m->ctx_need, (unsigned long long)r->cfg.ctx_size);
+		return 0;
+	}
 	return 1;
 }
 
@@ -450,7 +514,7 @@ wa_instance_memory(const struct wa_instance *I, uint64_t *size)
 void
 wa_instance_interrupt(struct wa_instance *I)
 {
-	I->ctx.interrupt = 1;
+	__atomic_fetch_or(&I->ctx.interrupt, INTR_STOP, __ATOMIC_RELAXED);
 }
 
 const struct wa_trap_info *

@@ -40,7 +40,7 @@ reg_find(const struct wa_host *h, const char *name, size_t len)
 	uint32_t i;
 
 	for (i = h ? h->nregs : 0; i-- > 0;)
-		if (h->regs[i].len == len && !memcmp(h->regs[i].name, name, len))
+		if (h->regs[i].len == len && (!len || !memcmp(h->regs[i].name, name, len)))
 			return &h->regs[i];
 	return NULL;
 }
@@ -383,7 +383,9 @@ wa_host_register(struct wa_host *h, const char *name, size_t len, struct wa_inst
 	struct hostreg *v;
 	char *s;
 
-	if (I->host != h || I->zombie || link_join(I))
+	/* longer than any import's module name could be: refused, and
+	 * len + 1 below cannot wrap */
+	if (len > MAX_NAME || I->host != h || I->zombie || link_join(I))
 		return -1;
 	if (!(s = malloc(len + 1)))
 		return -1;
@@ -391,7 +393,8 @@ wa_host_register(struct wa_host *h, const char *name, size_t len, struct wa_inst
 		free(s);
 		return -1;
 	}
-	memcpy(s, name, len);
+	if (len)
+		memcpy(s, name, len);
 	s[len] = 0;
 	h->regs = v;
 	v[h->nregs++] = (struct hostreg){s, len, I};

@@ -10,23 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rt.h"
-
-/* Implementation limits (those of the WebAssembly JS API): counts above
- * them are taken as damage, not as a real module. */
-enum {
-	MAX_TYPES = 1000000, MAX_FUNCS = 1000000, MAX_IMPORTS = 100000, MAX_EXPORTS = 100000,
-	MAX_GLOBALS = 1000000, MAX_DATA = 100000, MAX_ELEMS = 10000000, MAX_TABLES = 100000,
-	MAX_PARAMS = 1000, MAX_TABLE_SIZE = 10000000, MAX_PAGES = 65536, MAX_NAME = 100000,
-};
 
 #define MAX_SEGS 32
 
 struct v {
 	struct wa_module *m;
 	const struct wa_contract *c;
-	struct { uintptr_t lo, hi; int x; } seg[MAX_SEGS];
+	struct seg seg[MAX_SEGS];
 	int nseg;
 	char *err;
 	size_t errlen;
@@ -91,17 +84,23 @@ inside(struct v *V, const void *p, uint64_t size, int x)
 	return 0;
 }
 
-/* An array of n elements: NULL allowed only when empty. */
+/* An array of n elements: NULL allowed only when empty; aligned as
+ * its type needs (an unaligned one is damage, and reading through it
+ * undefined behaviour). */
 static int
-array_ok(struct v *V, const void *p, uint64_t n, size_t elsize, const char *what)
+array_ok(struct v *V, const void *p, uint64_t n, size_t elsize, size_t align, const char *what)
 {
 	if (!n)
 		return 0;
 	if (!p || !inside(V, p, n * elsize, 0))
 		return FAIL(V, "contract: %s array (%llu entries) lies outside the module", what,
 		            (unsigned long long)n);
+	if ((uintptr_t)p % align)
+		return FAIL(V, "contract: %s array is misaligned", what);
 	return 0;
 }
+
+#define ARRAY_OK(V, p, n, what) array_ok(V, p, n, sizeof *(p), __alignof__(*(p)), what)
 
 static int
 code_ok(struct v *V, const void *p, const char *what, uint32_t i)
@@ -114,7 +113,10 @@ code_ok(struct v *V, const void *p, const char *what, uint32_t i)
 static int
 name_ok(struct v *V, const char *s, uint32_t len, const char *what, uint32_t i)
 {
-	if (len > MAX_NAME || (len && (!s || !inside(V, s, len, 0))))
+	if (len > MAX_NAME)
+		return FAIL(V, "contract: %s %u: name of %u bytes exceeds the limit of %u", what, i, len,
+		            (unsigned)MAX_NAME);
+	if (len && (!s || !inside(V, s, len, 0)))
 		return FAIL(V, "contract: %s %u: name lies outside the module", what, i);
 	return 0;
 }
@@ -148,14 +150,15 @@ types_ok(struct v *V)
 	const struct wa_contract *c = V->c;
 	uint32_t i, k;
 
-	if (c->ntypes > MAX_TYPES || array_ok(V, c->types, c->ntypes, sizeof *c->types, "types"))
-		return c->ntypes > MAX_TYPES ? FAIL(V, "contract: %u types", c->ntypes) : -1;
+	if (c->ntypes > MAX_TYPES || ARRAY_OK(V, c->types, c->ntypes, "types"))
+		return c->ntypes > MAX_TYPES ? FAIL(V, "contract: %u types, more than the limit of %u", c->ntypes,
+		                                    (unsigned)MAX_TYPES) : -1;
 	if (!(V->m->typeids = calloc(c->ntypes + 1, sizeof *V->m->typeids)))
 		return FAIL(V, "out of memory");
 	for (i = 0; i < c->ntypes; i++) {
 		const struct wa_c_functype *t = &c->types[i];
 		if (t->nparams > MAX_PARAMS || t->nresults > MAX_PARAMS ||
-		    array_ok(V, t->params, t->nparams, 1, "params") || array_ok(V, t->results, t->nresults, 1, "results"))
+		    ARRAY_OK(V, t->params, t->nparams, "params") || ARRAY_OK(V, t->results, t->nresults, "results"))
 			return FAIL(V, "contract: type %u: bad parameter or result list", i);
 		for (k = 0; k < t->nparams + t->nresults; k++) {
 			uint8_t b = k < t->nparams ? t->params[k] : t->results[k - t->nparams];
@@ -187,6 +190,7 @@ import_ok(struct v *V, const struct wa_c_import *im, uint32_t i, uint32_t n[4])
 	case 1:
 		if ((im->type != 0x70 && im->type != 0x6f) || limits_ok(V, &im->limits, UINT32_MAX, "import", i))
 			return FAIL(V, "contract: import %u: bad table type", i);
+		V->m->import_of_table[n[1]] = i;
 		break;
 	case 2:
 		if (limits_ok(V, &im->limits, MAX_PAGES, "import", i))
@@ -212,14 +216,16 @@ imports_ok(struct v *V)
 	uint32_t i, n[4] = {0, 0, 0, 0};
 
 	if (c->nimports > MAX_IMPORTS)
-		return FAIL(V, "contract: %u imports", c->nimports);
-	if (array_ok(V, c->imports, c->nimports, sizeof *c->imports, "imports"))
+		return FAIL(V, "contract: %u imports, more than the limit of %u", c->nimports, (unsigned)MAX_IMPORTS);
+	if (ARRAY_OK(V, c->imports, c->nimports, "imports"))
 		return -1;
-	if (c->nfuncs_imported > c->nimports || c->nglobals_imported > c->nimports)
+	if (c->nfuncs_imported > c->nimports || c->nglobals_imported > c->nimports ||
+	    c->ntables_imported > c->nimports)
 		return FAIL(V, "contract: imported counts exceed the imports");
 	m->import_of_func = calloc(c->nfuncs_imported + 1, sizeof *m->import_of_func);
+	m->import_of_table = calloc(c->ntables_imported + 1, sizeof *m->import_of_table);
 	m->import_of_global = calloc(c->nglobals_imported + 1, sizeof *m->import_of_global);
-	if (!m->import_of_func || !m->import_of_global)
+	if (!m->import_of_func || !m->import_of_table || !m->import_of_global)
 		return FAIL(V, "out of memory");
 	for (i = 0; i < c->nimports; i++) {
 		uint32_t k = c->imports[i].kind;
@@ -251,9 +257,9 @@ funcs_ok(struct v *V)
 	struct wa_module *m = V->m;
 	uint32_t i;
 
-	if (c->nfuncs > MAX_FUNCS || (uint64_t)c->nfuncs + c->nfuncs_imported > MAX_FUNCS)
-		return FAIL(V, "contract: %u functions", c->nfuncs);
-	if (array_ok(V, c->funcs, c->nfuncs, sizeof *c->funcs, "functions"))
+	if (c->nfuncs > MAX_FUNCS)
+		return FAIL(V, "contract: %u functions, more than the limit of %u", c->nfuncs, (unsigned)MAX_FUNCS);
+	if (ARRAY_OK(V, c->funcs, c->nfuncs, "functions"))
 		return -1;
 	if (!(m->bycode = calloc(c->nfuncs + 1, sizeof *m->bycode)))
 		return FAIL(V, "out of memory");
@@ -277,9 +283,10 @@ tables_mems_ok(struct v *V)
 	const struct wa_contract *c = V->c;
 	uint32_t i;
 
-	if (c->ntables > MAX_TABLES || c->ntables_imported > MAX_TABLES)
-		return FAIL(V, "contract: %u tables", c->ntables);
-	if (array_ok(V, c->tables, c->ntables, sizeof *c->tables, "tables"))
+	if ((uint64_t)c->ntables + c->ntables_imported > MAX_TABLES)
+		return FAIL(V, "contract: %llu tables, more than the limit of %u",
+		            (unsigned long long)c->ntables + c->ntables_imported, (unsigned)MAX_TABLES);
+	if (ARRAY_OK(V, c->tables, c->ntables, "tables"))
 		return -1;
 	for (i = 0; i < c->ntables; i++) {
 		if (c->tables[i].elemtype != 0x70 && c->tables[i].elemtype != 0x6f)
@@ -291,7 +298,7 @@ tables_mems_ok(struct v *V)
 	}
 	if ((uint64_t)c->nmems + c->nmems_imported > 1)
 		return FAIL(V, "contract: %u memories (at most one)", c->nmems + c->nmems_imported);
-	if (array_ok(V, c->mems, c->nmems, sizeof *c->mems, "memories"))
+	if (ARRAY_OK(V, c->mems, c->nmems, "memories"))
 		return -1;
 	for (i = 0; i < c->nmems; i++)
 		if (limits_ok(V, &c->mems[i], MAX_PAGES, "memory", i))
@@ -348,8 +355,8 @@ globals_ok(struct v *V)
 	uint32_t i;
 
 	if (c->nglobals > MAX_GLOBALS)
-		return FAIL(V, "contract: %u globals", c->nglobals);
-	if (array_ok(V, c->globals, c->nglobals, sizeof *c->globals, "globals"))
+		return FAIL(V, "contract: %u globals, more than the limit of %u", c->nglobals, (unsigned)MAX_GLOBALS);
+	if (ARRAY_OK(V, c->globals, c->nglobals, "globals"))
 		return -1;
 	V->m->nglobals = c->nglobals_imported + c->nglobals;
 	for (i = 0; i < c->nglobals; i++) {
@@ -369,15 +376,15 @@ data_ok(struct v *V)
 	uint32_t i;
 
 	if (c->ndata > MAX_DATA)
-		return FAIL(V, "contract: %u data segments", c->ndata);
-	if (array_ok(V, c->data, c->ndata, sizeof *c->data, "data"))
+		return FAIL(V, "contract: %u data segments, more than the limit of %u", c->ndata, (unsigned)MAX_DATA);
+	if (ARRAY_OK(V, c->data, c->ndata, "data"))
 		return -1;
 	for (i = 0; i < c->ndata; i++) {
 		const struct wa_c_data *d = &c->data[i];
 		if (d->mode > 1 || (d->mode == 0 && (d->memory >= V->m->nmems ||
 		    const_ok(V, &d->offset, 0x7f, V->m->nglobals))))
 			return FAIL(V, "contract: data segment %u: bad mode, memory or offset", i);
-		if (array_ok(V, d->bytes, d->len, 1, "data segment bytes"))
+		if (ARRAY_OK(V, d->bytes, d->len, "data segment bytes"))
 			return -1;
 	}
 	return 0;
@@ -387,14 +394,10 @@ static uint32_t
 table_type(const struct wa_module *m, uint32_t t)
 {
 	const struct wa_contract *c = m->c;
-	uint32_t i, n = 0;
 
 	if (t >= c->ntables_imported)
 		return c->tables[t - c->ntables_imported].elemtype;
-	for (i = 0; i < c->nimports; i++)
-		if (c->imports[i].kind == 1 && n++ == t)
-			return c->imports[i].type;
-	return 0;
+	return c->imports[m->import_of_table[t]].type;
 }
 
 static int
@@ -404,8 +407,9 @@ elems_ok(struct v *V)
 	uint32_t i, k;
 
 	if (c->nelem > MAX_ELEMS)
-		return FAIL(V, "contract: %u element segments", c->nelem);
-	if (array_ok(V, c->elems, c->nelem, sizeof *c->elems, "elements"))
+		return FAIL(V, "contract: %u element segments, more than the limit of %u", c->nelem,
+		            (unsigned)MAX_ELEMS);
+	if (ARRAY_OK(V, c->elems, c->nelem, "elements"))
 		return -1;
 	for (i = 0; i < c->nelem; i++) {
 		const struct wa_c_elem *e = &c->elems[i];
@@ -414,12 +418,45 @@ elems_ok(struct v *V)
 		if (e->mode == 0 && (e->table >= V->m->ntables || table_type(V->m, e->table) != e->elemtype ||
 		    const_ok(V, &e->offset, 0x7f, V->m->nglobals)))
 			return FAIL(V, "contract: element segment %u: bad table or offset", i);
-		if (array_ok(V, e->items, e->n, sizeof *e->items, "element items"))
+		if (ARRAY_OK(V, e->items, e->n, "element items"))
 			return -1;
 		for (k = 0; k < e->n; k++)
 			if (const_ok(V, &e->items[k], e->elemtype, V->m->nglobals))
 				return FAIL(V, "contract: element segment %u: bad item %u", i, k);
 	}
+	return 0;
+}
+
+/* Export names ordered by length, then bytes: lookups by name (every
+ * import from a registered instance does one) are a binary search, so
+ * that 100,000 imports of 100,000 exports cost n log n, not n^2. */
+static int
+namecmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return alen ? memcmp(a, b, alen) : 0;
+}
+
+static int
+cmpexport(const void *a, const void *b, void *arg)
+{
+	const struct wa_c_export *e = arg, *x = &e[*(const uint32_t *)a], *y = &e[*(const uint32_t *)b];
+
+	return namecmp(x->name, x->namelen, y->name, y->namelen);
+}
+
+static int
+sort_exports(struct v *V)
+{
+	const struct wa_contract *c = V->c;
+	uint32_t i;
+
+	if (!(V->m->export_order = calloc(c->nexports + 1, sizeof *V->m->export_order)))
+		return FAIL(V, "out of memory");
+	for (i = 0; i < c->nexports; i++)
+		V->m->export_order[i] = i;
+	qsort_r(V->m->export_order, c->nexports, sizeof *V->m->export_order, cmpexport, (void *)c->exports);
 	return 0;
 }
 
@@ -431,8 +468,8 @@ exports_ok(struct v *V)
 	uint32_t i;
 
 	if (c->nexports > MAX_EXPORTS)
-		return FAIL(V, "contract: %u exports", c->nexports);
-	if (array_ok(V, c->exports, c->nexports, sizeof *c->exports, "exports"))
+		return FAIL(V, "contract: %u exports, more than the limit of %u", c->nexports, (unsigned)MAX_EXPORTS);
+	if (ARRAY_OK(V, c->exports, c->nexports, "exports"))
 		return -1;
 	for (i = 0; i < c->nexports; i++) {
 		const struct wa_c_export *e = &c->exports[i];
@@ -444,6 +481,8 @@ exports_ok(struct v *V)
 			return FAIL(V, "contract: export %u (%.*s): kind %u index %u out of range", i,
 			            (int)e->namelen, e->name, e->kind, e->index);
 	}
+	if (sort_exports(V))
+		return -1;
 	if (c->start != -1) {
 		const struct wa_c_functype *t;
 		if (c->start < 0 || (uint32_t)c->start >= m->nfuncs)
@@ -488,8 +527,8 @@ contract_ok(struct v *V)
 	const struct wa_contract *c = V->c;
 	int i;
 
-	if (!inside(V, c, 12, 0))
-		return FAIL(V, "contract symbol lies outside the module");
+	if (!inside(V, c, 12, 0) || (uintptr_t)c % __alignof__(*c))
+		return FAIL(V, "contract symbol lies outside the module, or is misaligned");
 	if (c->magic != WA_CONTRACT_MAGIC)
 		return FAIL(V, "contract: bad magic %#x (not a wasm-aot module)", c->magic);
 	if (c->version != WA_ABI_VERSION)
@@ -510,18 +549,53 @@ contract_ok(struct v *V)
 	return 0;
 }
 
-struct wa_module *
-wa_module_load(const char *path, char *err, size_t errlen)
+/* dlopen the checked file: the sealed copy, or the path itself if it
+ * is still the file that was checked. */
+static int
+open_object(struct wa_module *m, struct modfile *f, const char *p, char *err, size_t errlen)
+{
+	const char *e, *s;
+
+	modfile_unmap(f);
+	if (!(m->dl = dlopen(f->dlpath[0] ? f->dlpath : p, RTLD_NOW | RTLD_LOCAL))) {
+		e = dlerror(), s = e ? strstr(e, ": ") : NULL;
+		/* dlerror repeats the path: keep only the reason */
+		rt_err(err, errlen, "cannot load: %s", s && !strncmp(e, p, (size_t)(s - e)) ? s + 2 : e);
+		return -1;
+	}
+	if (f->dlpath[0]) {
+		m->memfd = f->fd;  /* open while loaded: its name must stay unique */
+		f->fd = -1;
+	} else if (!modfile_same(f, p)) {
+		rt_err(err, errlen, "the file changed while it was being loaded");
+		return -1;
+	}
+	return 0;
+}
+
+/* PATH.minisig: what `minisign -Sm PATH` writes. */
+static char *
+default_sigpath(const char *path)
+{
+	char *s = malloc(strlen(path) + sizeof ".minisig");
+
+	return s ? strcat(strcpy(s, path), ".minisig") : NULL;
+}
+
+static struct wa_module *
+load(const char *path, const char *sigpath, const struct wa_keys *keys, char *err, size_t errlen)
 {
 	struct wa_module *m = calloc(1, sizeof *m);
 	struct v V = {.m = m, .err = err, .errlen = errlen};
-	char *p;
+	struct modfile f;
+	char *p, *own = NULL;
 
 	static uint64_t ids;
 
 	if (m) {
 		pthread_mutex_init(&m->img_lock, NULL);
 		m->id = __atomic_add_fetch(&ids, 1, __ATOMIC_RELAXED);
+		m->memfd = -1;
 	}
 	if (!m || !(m->path = malloc(strlen(path) + 3))) {
 		rt_err(err, errlen, "out of memory");
@@ -530,24 +604,90 @@ wa_module_load(const char *path, char *err, size_t errlen)
 	}
 	/* dlopen searches the library path for a name without a slash */
 	p = strchr(path, '/') ? strcpy(m->path, path) : strcat(strcpy(m->path, "./"), path);
-	if (elf_precheck(p, err, errlen))
-		goto fail;
-	if (!(m->dl = dlopen(p, RTLD_NOW | RTLD_LOCAL))) {
-		const char *e = dlerror(), *s = e ? strstr(e, ": ") : NULL;
-		/* dlerror repeats the path: keep only the reason */
-		rt_err(err, errlen, "cannot load: %s", s && !strncmp(e, p, s - e) ? s + 2 : e);
+	if (keys && !sigpath && !(sigpath = own = default_sigpath(path))) {
+		rt_err(err, errlen, "out of memory");
 		goto fail;
 	}
+	if (modfile_open(&f, p, sigpath, keys, err, errlen))
+		goto fail;
+	free(own);
+	own = NULL;
+	if (open_object(m, &f, p, err, errlen)) {
+		modfile_close(&f);
+		goto fail;
+	}
+	modfile_close(&f);
 	if (!(V.c = m->c = dlsym(m->dl, WA_CONTRACT_SYMBOL))) {
 		rt_err(err, errlen, "not a wasm-aot module: no %s symbol", WA_CONTRACT_SYMBOL);
 		goto fail;
 	}
 	if (find_segments(&V) || contract_ok(&V))
 		goto fail;
+	inst_ctx_layout(m);
 	return m;
 fail:
+	free(own);
 	wa_module_free(m);
 	return NULL;
+}
+
+struct wa_module *
+wa_module_load(const char *path, char *err, size_t errlen)
+{
+	return load(path, NULL, NULL, err, errlen);
+}
+
+struct wa_module *
+wa_module_load_signed(const char *path, const char *sigpath, const struct wa_keys *keys, char *err,
+                      size_t errlen)
+{
+	if (!keys) {
+		rt_err(err, errlen, "no trusted keys");
+		return NULL;
+	}
+	return load(path, sigpath, keys, err, errlen);
+}
+
+int
+wa_module_check(const char *path, const char *sigpath, const struct wa_keys *keys, char *err, size_t errlen)
+{
+	struct modfile f;
+	char *own = NULL;
+	int r;
+
+	if (keys && !sigpath && !(sigpath = own = default_sigpath(path))) {
+		rt_err(err, errlen, "out of memory");
+		return -1;
+	}
+	r = modfile_open(&f, path, sigpath, keys, err, errlen);
+	if (!r)
+		modfile_close(&f);
+	free(own);
+	return r;
+}
+
+struct wa_module *
+module_from_contract(const struct wa_contract *c, const struct seg *segs, int nseg, char *err, size_t errlen)
+{
+	struct wa_module *m = calloc(1, sizeof *m);
+	struct v V = {.m = m, .c = c, .err = err, .errlen = errlen};
+
+	if (!m || nseg < 1 || nseg > MAX_SEGS) {
+		rt_err(err, errlen, m ? "bad segments" : "out of memory");
+		free(m);
+		return NULL;
+	}
+	pthread_mutex_init(&m->img_lock, NULL);
+	m->memfd = -1;
+	m->c = c;
+	memcpy(V.seg, segs, (size_t)nseg * sizeof *segs);
+	V.nseg = nseg;
+	if (contract_ok(&V)) {
+		wa_module_free(m);
+		return NULL;
+	}
+	inst_ctx_layout(m);
+	return m;
 }
 
 void
@@ -559,8 +699,12 @@ wa_module_free(struct wa_module *m)
 	pthread_mutex_destroy(&m->img_lock);
 	if (m->dl)
 		dlclose(m->dl);
+	if (m->memfd >= 0)
+		close(m->memfd);
 	free(m->typeids);
 	free(m->import_of_func);
+	free(m->import_of_table);
+	free(m->export_order);
 	free(m->import_of_global);
 	free(m->bycode);
 	free(m->path);
@@ -592,16 +736,24 @@ wa_module_func_type(const struct wa_module *m, uint32_t func)
 int
 module_export(const struct wa_module *m, const char *name, size_t len, uint32_t *kind, uint32_t *index)
 {
-	const struct wa_contract *c = m->c;
-	uint32_t i;
+	const struct wa_c_export *v = m->c->exports;
+	uint32_t lo = 0, hi = m->c->nexports;
 
-	for (i = 0; i < c->nexports; i++) {
-		const struct wa_c_export *e = &c->exports[i];
-		if (e->namelen == len && !memcmp(e->name, name, len)) {
+	if (len > MAX_NAME)
+		return -1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct wa_c_export *e = &v[m->export_order[mid]];
+		int d = namecmp(e->name, e->namelen, name, (uint32_t)len);
+		if (!d) {
 			*kind = e->kind;
 			*index = e->index;
 			return 0;
 		}
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return -1;
 }

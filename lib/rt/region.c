@@ -44,7 +44,12 @@
 #define DEF_HEAP_GUARD (2ull << 30)    /* static offsets up to 2 GiB go unchecked */
 #define DEF_CHECKED_GUARD (64u << 10)  /* bounds-checked heaps: defence in depth */
 #define DEF_STACK (1ull << 20)         /* 1 MiB usable, as a native thread's 8 MiB is for C */
-#define DEF_CTX (4ull << 20)           /* vmctx, function records, globals: backed lazily */
+#define DEF_CTX CTX_NEED_MAX           /* vmctx, function records, globals: backed lazily */
+/* Table elements per instance: a table may have 10,000,000 and a module
+ * 100,000 tables, so without a budget one guest could make the host
+ * allocate 8 TB; this is 512 MiB of references, as heap_max bounds
+ * the memory. */
+#define DEF_TABLE_MAX (1ull << 26)
 
 /*
  * Stack guard: inaccessible bytes below the stack.  Generated code
@@ -65,6 +70,32 @@
 #define MAX_REGION (100ull << 40)
 #define MAX_SLOTS (1u << 22)
 
+/*
+ * The sizes an embedder may ask for, checked before any is rounded or
+ * added: each below 2^42 (4 TiB), the slot count below MAX_SLOTS, and
+ * the whole region inside 2^47 bytes of address space, so that no sum
+ * or product below can overflow.
+ */
+#define MAX_AREA (1ull << 42)
+
+static int
+config_ok(const struct wa_region_config *c, char *err, size_t errlen)
+{
+	if (!c)
+		return 1;
+	if (c->slots > MAX_SLOTS) {
+		rt_err(err, errlen, "region too large: %u slots, at most %u", c->slots, MAX_SLOTS);
+		return 0;
+	}
+	if (c->heap_reserve > MAX_AREA || c->heap_guard > MAX_AREA || c->stack_size > MAX_AREA ||
+	    c->ctx_size > MAX_AREA) {
+		rt_err(err, errlen, "region too large: a heap, guard, stack or context area over %llu bytes",
+		       (unsigned long long)MAX_AREA);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 defaults(struct wa_region_config *c, const struct wa_region_config *in)
 {
@@ -84,6 +115,7 @@ defaults(struct wa_region_config *c, const struct wa_region_config *in)
 	c->heap_max = c->heap_max < c->heap_reserve ? c->heap_max : c->heap_reserve;
 	c->stack_size = os_round_page(c->stack_size ? c->stack_size : DEF_STACK);
 	c->ctx_size = os_round_page(c->ctx_size ? c->ctx_size : DEF_CTX);
+	c->table_max = c->table_max ? c->table_max : DEF_TABLE_MAX;
 }
 
 /* Offsets within a slot, for either layout. */
@@ -134,13 +166,15 @@ wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen)
 
 	if (!r)
 		return rt_err(err, errlen, "out of memory"), NULL;
+	if (!config_ok(cfg, err, errlen))
+		goto fail;
 	defaults(&r->cfg, cfg);
 	r->keep = r->cfg.keep_resident ? r->cfg.keep_resident : UINT64_MAX;
 	r->sguard_size = STACK_GUARD;
 	r->stack_margin = STACK_MARGIN;
-	if (r->cfg.slots > MAX_SLOTS || r->cfg.heap_reserve + r->cfg.heap_guard > (1ull << 42) ||
-	    r->cfg.stack_size > (1ull << 40) || r->cfg.ctx_size > (1ull << 40)) {
-		rt_err(err, errlen, "region too large");
+	/* each part is below 2^42 (config_ok), so their sum cannot overflow */
+	if (r->cfg.heap_reserve + r->cfg.heap_guard > MAX_AREA) {
+		rt_err(err, errlen, "region too large for the address space");
 		goto fail;
 	}
 	layout(r);
@@ -176,33 +210,13 @@ wa_region_free(struct wa_region *r)
 	free(r);
 }
 
-/* The context area an instance of m takes: the instance and the arrays
- * of alloc_all (instance.c), each 16-byte aligned. */
-static uint64_t
-ctx_need(const struct wa_module *m)
-{
-	const struct wa_contract *c = m->c;
-	uint64_t n[] = {
-		(uint64_t)m->nfuncs * (sizeof(struct wa_func *) + sizeof(struct wa_func)),
-		(uint64_t)m->ntables * sizeof(struct wa_table *), (uint64_t)c->ntables * sizeof(struct rt_table),
-		(uint64_t)m->nglobals * sizeof(struct wa_global *), (uint64_t)c->nglobals * sizeof(struct wa_global),
-		(uint64_t)c->nfuncs_imported * sizeof(struct binding), c->ndata, c->nelem,
-	};
-	uint64_t need = sizeof(struct wa_instance) + 16;
-	size_t i;
-
-	for (i = 0; i < sizeof n / sizeof *n; i++)
-		need += n[i] + 32;
-	return need;
-}
-
 void
 wa_region_fit(struct wa_region_config *cfg, const struct wa_module *m)
 {
 	const struct wa_contract *c = m->c;
 	uint64_t cap = cfg->heap_max ? cfg->heap_max : DEF_HEAP_RESERVE, pages;
 
-	cfg->ctx_size = os_round_page(ctx_need(m));
+	cfg->ctx_size = os_round_page(m->ctx_need);  /* inst_ctx_layout */
 	if (c->bounds != WA_BOUNDS_CHECK) {
 		cfg->bounds_checked = 0;
 		cfg->heap_reserve = cfg->heap_guard = 0;
@@ -266,10 +280,15 @@ region_take(struct wa_region *r)
 	return -1;
 }
 
+/* The slot given back is the first one looked at next: a server that
+ * takes and gives one slot per request keeps reusing a few warm slots
+ * (their stack and heap pages still mapped and cached, their heap's
+ * protection already right) instead of walking the whole region. */
 void
 region_give(struct wa_region *r, uint32_t slot)
 {
 	__atomic_store_n(&r->busy[slot], 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->hint, slot, __ATOMIC_RELAXED);
 }
 
 uint32_t

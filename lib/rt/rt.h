@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "contract.h"
 #include "wasmrt.h"
@@ -43,9 +44,66 @@ int valtype_ok(uint32_t t);
 int sig_parse(const char *sig, uint8_t *p, uint32_t *np, uint8_t *r, uint32_t *nr, uint32_t cap);
 
 /* ---- elfcheck.c: headers sane and inside the file, before dlopen ---- */
-int elf_precheck(const char *path, char *err, size_t errlen);
+int elf_precheck(const uint8_t *buf, size_t len, char *err, size_t errlen);
+
+/* ---- digest.c: the integrity trailer (contract.h) ---- */
+void crypto_ready(void);                       /* sodium_init, once */
+void digest_compute(const uint8_t *buf, size_t len, uint8_t out[WA_DIGEST_LEN]);
+int digest_present(const uint8_t *buf, size_t len);
+int digest_check(const uint8_t *buf, size_t len, char *err, size_t errlen);
+
+/* ---- sign.c: minisign signatures ---- */
+/* 0 if sig (siglen bytes, a .minisig file's text) is a good signature
+ * of buf by one of keys; else -1 and why. */
+int sig_check(const struct wa_keys *keys, const uint8_t *buf, size_t len, const char *sig, size_t siglen,
+              const char *sigpath, char *err, size_t errlen);
+
+/* ---- modfile.c: reading a module file before dlopen ---- */
+struct modfile {
+	int fd;                      /* the file, or a sealed memfd copy */
+	const uint8_t *buf;          /* its bytes, read (malloc'd) */
+	size_t len;
+	char dlpath[64];             /* what to dlopen for the copy; "" for the path */
+	struct stat st;              /* the file as it was opened */
+};
+/* A small file's text, NUL-terminated (sign.c); NULL and why if it
+ * cannot be read or is longer than max. */
+char *read_small_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+/* Read and check path (ELF headers, digest, and if keys the signature
+ * in the file sigpath, which must then be given). */
+int modfile_open(struct modfile *, const char *path, const char *sigpath, const struct wa_keys *keys, char *err,
+                 size_t errlen);
+/* After dlopen of the path: still the file that was checked? */
+int modfile_same(const struct modfile *, const char *path);
+void modfile_unmap(struct modfile *);          /* frees the bytes; the fd stays */
+void modfile_close(struct modfile *);
 
 /* ---- module.c ---- */
+#define CTX_NARRAYS 9                /* arrays in an instance's context area */
+/* Context area bytes kept, past those arrays, for what an instance
+ * allocates later (inst_alloc: WASI's per-instance state). */
+#define CTX_SLACK 4096
+/* A loaded object's readable segment (x: executable). */
+struct seg {
+	uintptr_t lo, hi;
+	int x;
+};
+/* A module from contract c inside segs, validated as wa_module_load
+ * does, without dlopen (fuzz/load_fuzz.c); wa_module_free frees it. */
+struct wa_module *module_from_contract(const struct wa_contract *c, const struct seg *segs, int nseg, char *err,
+                                       size_t errlen);
+
+/* Implementation limits (those of the WebAssembly JS API, as the
+ * compiler's lib/limits.h has them): a contract counting more is
+ * refused.  Functions and globals are the defined ones (imports are
+ * bounded by MAX_IMPORTS), tables imported and defined together. */
+enum {
+	MAX_TYPES = 1000000, MAX_FUNCS = 1000000, MAX_IMPORTS = 100000, MAX_EXPORTS = 100000,
+	MAX_GLOBALS = 1000000, MAX_DATA = 100000, MAX_ELEMS = 10000000, MAX_TABLES = 100000,
+	MAX_PARAMS = 1000, MAX_TABLE_SIZE = 10000000, MAX_PAGES = 65536, MAX_NAME = 100000,
+};
+
+
 struct codeent {
 	uintptr_t code;
 	uint32_t func;               /* function index (imports counted) */
@@ -59,6 +117,8 @@ struct wa_module {
 	uint32_t *typeids;           /* canonical id per type index */
 	uint32_t nfuncs, ntables, nglobals, nmems; /* imported + defined */
 	uint32_t *import_of_func;    /* imported function i -> import index */
+	uint32_t *import_of_table;
+	uint32_t *export_order;      /* export indices sorted by name */
 	uint32_t *import_of_global;
 	struct codeent *bycode;      /* defined functions sorted by code */
 	uint32_t nbycode;
@@ -66,6 +126,9 @@ struct wa_module {
 	pthread_mutex_t img_lock;
 	int img_done;
 	struct heapimg *img;         /* heapimg.c; NULL: copy the segments */
+	uint64_t ctx_need;           /* context area bytes an instance takes */
+	uint64_t ctx_off[CTX_NARRAYS], ctx_end; /* its arrays there (instance.c) */
+	int memfd;                   /* the sealed copy loaded (modfile.c), or -1 */
 };
 
 /* ---- heapimg.c ---- */
@@ -262,13 +325,31 @@ struct wa_instance {
 	struct wa_global *cells;     /* defined globals */
 	struct binding *bindings;    /* per imported function */
 	uint8_t *data_dropped, *elem_dropped;
+	uint64_t table_elems;        /* made or grown, against cfg.table_max */
 	uint8_t *bump, *bump_lo, *bump_hi; /* context area allocator */
 	void *guest_sp;              /* yield.c: the suspended call */
+	int in_start;                /* running the start function: not preemptible */
 	uint64_t yield_value, resume_value;
 	struct wasi_inst *wasi;      /* wasi.h; NULL until needed */
 	int zombie;                  /* failed, kept alive: other instances
 	                              * may hold references to it */
 };
+
+/*
+ * The context area an instance of a module at every limit above needs
+ * (inst_ctx_need: function pointers and records, table pointers and
+ * records, global pointers and cells, bindings of imported functions,
+ * dropped flags of segments, alignment): about 81 MiB.  The default
+ * context area is this big, so that any module the runtime loads can
+ * be instantiated; it is address space, backed only where an instance
+ * writes.
+ */
+#define CTX_NEED_MAX ((uint64_t)(MAX_FUNCS + MAX_IMPORTS) * (sizeof(struct wa_func *) + sizeof(struct wa_func)) + \
+	(uint64_t)MAX_TABLES * (sizeof(struct wa_table *) + sizeof(struct rt_table)) + \
+	(uint64_t)(MAX_GLOBALS + MAX_IMPORTS) * sizeof(struct wa_global *) + \
+	(uint64_t)MAX_GLOBALS * sizeof(struct wa_global) + \
+	(uint64_t)MAX_IMPORTS * sizeof(struct binding) + MAX_DATA + MAX_ELEMS + \
+	sizeof(struct wa_instance) + 16 * 16 + CTX_SLACK)
 
 static inline struct wa_instance *
 inst_of(struct wa_vmctx *ctx)
@@ -280,6 +361,12 @@ inst_of(struct wa_vmctx *ctx)
 struct wasi_host;
 void wasi_host_free(struct wasi_host *);
 void wasi_inst_teardown(struct wa_instance *);  /* at reset and free */
+
+/* ---- yield.c: the interrupt word's bits (ctx.interrupt); set from any
+ * thread with an atomic or ---- */
+#define INTR_STOP 1u                 /* trap "interrupted" */
+#define INTR_PREEMPT 2u              /* suspend the call: WA_PREEMPTED */
+void rt_interrupt(struct wa_vmctx *, uint32_t func);
 
 /* ---- deadline.c ---- */
 void deadline_cancel(struct wa_instance *);    /* on free and reset */
@@ -322,6 +409,9 @@ void rt_elem_drop(struct wa_vmctx *, uint32_t seg);
 void rt_table_copy(struct wa_vmctx *, uint32_t dt, uint32_t st, uint32_t dst, uint32_t src, uint32_t n);
 int32_t rt_table_grow(struct wa_vmctx *, uint32_t t, void *init, uint32_t delta);
 void rt_table_fill(struct wa_vmctx *, uint32_t t, uint32_t dst, void *val, uint32_t n);
+/* where an instance of the module keeps its arrays in its context area,
+ * and how many bytes it takes (m->ctx_off, ctx_end, ctx_need) */
+void inst_ctx_layout(struct wa_module *);
 /* an element-segment item as a reference (instance.c) */
 void *inst_elem_item(struct wa_instance *, const struct wa_c_const *);
 

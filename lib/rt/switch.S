@@ -145,6 +145,14 @@ wa_call:
 	movq	CTX_FUNCS(%rdi), %rax
 	movl	%esi, %esi
 	movq	(%rax,%rsi,8), %rax	/* f */
+	/* no args: only [] -> [] here, whose code takes none; any other
+	 * type goes to wa_call_general, which refuses what needs slots
+	 * (two instructions for [] -> [], as the NULL test was before) */
+	cmpl	$CALL_TYPEID_VOID, FUNC_TYPEID(%rax)
+	je	1f
+	testq	%rdx, %rdx
+	jz	wa_call_general
+1:
 	leaq	.Lcall_left(%rip), %rcx
 	pushq	%rcx
 	pushq	%rbp
@@ -160,9 +168,7 @@ wa_call:
 	leaq	56(%rsp), %r9		/* where wa_call returns from */
 	movq	I_STACK_HI(%rdi), %rsp
 	pushq	%r9			/* see below */
-	subq	$24, %rsp		/* a wa_val if args is NULL; aligned */
-	testq	%rdx, %rdx
-	cmovzq	%rsp, %rdx
+	subq	$24, %rsp		/* aligned */
 	movq	FUNC_CTX(%rax), %rdi
 	movq	FUNC_CODE(%rax), %rsi
 	movq	FUNC_TRAMP(%rax), %rcx

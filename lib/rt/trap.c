@@ -42,7 +42,9 @@ static const char *const names[WA_NTRAPS] = {
 const char *
 wa_trap_name(uint32_t code)
 {
-	return code < WA_NTRAPS ? names[code] : code == WA_YIELDED ? "yielded" : "unknown trap";
+	if (code < WA_NTRAPS)
+		return names[code];
+	return code == WA_YIELDED ? "yielded" : code == WA_PREEMPTED ? "preempted" : "unknown trap";
 }
 
 static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
@@ -111,6 +113,7 @@ const struct wa_rtfns rt_fns = {
 	.table_grow = rt_table_grow,
 	.table_fill = rt_table_fill,
 	.host_call = host_call,
+	.interrupt = rt_interrupt,
 };
 
 /* Which trap, if this fault is the running instances'; 0 if not ours.

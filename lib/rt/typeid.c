@@ -13,12 +13,17 @@
 struct sig {
 	uint32_t np, nr;
 	uint8_t *bytes;              /* params then results */
+	uint32_t hash;
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct sig void_sig[1] = {{0, 0, (uint8_t *)""}};
-static struct sig *sigs = void_sig;
-static uint32_t nsigs = 1, capsigs;
+static struct sig *sigs;
+static uint32_t nsigs, capsigs;
+/* Open addressing over sigs, by hash: a module may have a million
+ * distinct types, and a linear search per type would make loading it
+ * quadratic.  Slots hold id + 1 (0: empty); at most half are full. */
+static uint32_t *slots;
+static uint32_t nslots;
 
 int
 valtype_ok(uint32_t t)
@@ -26,37 +31,81 @@ valtype_ok(uint32_t t)
 	return t == 0x7f || t == 0x7e || t == 0x7d || t == 0x7c || t == 0x7b || t == 0x70 || t == 0x6f;
 }
 
+static uint32_t
+hash(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
+{
+	uint32_t h = 2166136261u ^ np, i;   /* FNV-1a */
+
+	for (i = 0; i < np; i++)
+		h = (h ^ p[i]) * 16777619u;
+	h = (h ^ 0xff ^ nr) * 16777619u;
+	for (i = 0; i < nr; i++)
+		h = (h ^ r[i]) * 16777619u;
+	return h;
+}
+
+static int
+grow_slots(void)
+{
+	uint32_t n = nslots ? 2 * nslots : 256, i, k;
+	uint32_t *v;
+
+	if (n < nslots || !(v = calloc(n, sizeof *v)))
+		return -1;
+	for (i = 0; i < nsigs; i++) {
+		for (k = sigs[i].hash & (n - 1); v[k]; k = (k + 1) & (n - 1))
+			;
+		v[k] = i + 1;
+	}
+	free(slots);
+	slots = v, nslots = n;
+	return 0;
+}
+
+/* Under the lock: sig's id, added if new; UINT32_MAX if out of memory. */
+static uint32_t
+intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
+{
+	uint32_t h = hash(np, p, nr, r), k;
+	uint8_t *b;
+
+	if (2 * (uint64_t)(nsigs + 1) > nslots && grow_slots())
+		return UINT32_MAX;
+	for (k = h & (nslots - 1); slots[k]; k = (k + 1) & (nslots - 1)) {
+		const struct sig *s = &sigs[slots[k] - 1];
+		if (s->hash == h && s->np == np && s->nr == nr && (!np || !memcmp(s->bytes, p, np)) &&
+		    (!nr || !memcmp(s->bytes + np, r, nr)))
+			return slots[k] - 1;
+	}
+	if (nsigs == capsigs) {
+		uint32_t cap = capsigs ? 2 * capsigs : 64;
+		struct sig *v = realloc(sigs, cap * sizeof *v);
+		if (!v)
+			return UINT32_MAX;
+		sigs = v, capsigs = cap;
+	}
+	if (!(b = malloc(np + nr + 1)))
+		return UINT32_MAX;
+	/* p or r may be NULL when empty */
+	if (np)
+		memcpy(b, p, np);
+	if (nr)
+		memcpy(b + np, r, nr);
+	sigs[nsigs] = (struct sig){np, nr, b, h};
+	slots[k] = nsigs + 1;
+	return nsigs++;
+}
+
 /* Returns UINT32_MAX on allocation failure. */
 uint32_t
 typeid_intern(uint32_t np, const uint8_t *p, uint32_t nr, const uint8_t *r)
 {
-	uint32_t i, id = UINT32_MAX;
-	uint8_t *b;
+	uint32_t id = UINT32_MAX;
 
 	pthread_mutex_lock(&lock);
-	for (i = 0; i < nsigs; i++) {
-		if (sigs[i].np == np && sigs[i].nr == nr && !memcmp(sigs[i].bytes, p, np) &&
-		    !memcmp(sigs[i].bytes + np, r, nr)) {
-			id = i;
-			goto out;
-		}
-	}
-	if (nsigs >= capsigs) {
-		uint32_t cap = capsigs ? 2 * capsigs : 64;
-		struct sig *v = realloc(sigs == void_sig ? NULL : sigs, cap * sizeof *v);
-		if (!v)
-			goto out;
-		if (sigs == void_sig)
-			v[0] = void_sig[0];
-		sigs = v, capsigs = cap;
-	}
-	if (!(b = malloc(np + nr + 1)))
-		goto out;
-	memcpy(b, p, np);
-	memcpy(b + np, r, nr);
-	sigs[nsigs] = (struct sig){np, nr, b};
-	id = nsigs++;
-out:
+	/* [] -> [] first, so that it is TYPEID_VOID whatever comes */
+	if (nsigs || intern(0, NULL, 0, NULL) == TYPEID_VOID)
+		id = intern(np, p, nr, r);
 	pthread_mutex_unlock(&lock);
 	return id;
 }

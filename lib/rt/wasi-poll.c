@@ -3,7 +3,8 @@
  * of the four clocks) and fd read/write readiness, any number at once,
  * on ppoll(2).  A wait is cut into slices so that an interrupt (a
  * deadline, wa_instance_interrupt) ends a sleeping guest as it ends a
- * computing one.
+ * computing one.  An embedder's sleep hook (wa_wasi_config.sleep) takes
+ * a wait with no descriptor in it instead.
  */
 #include <errno.h>
 #include <poll.h>
@@ -152,6 +153,20 @@ wait(struct wa_vmctx *ctx, struct pollfd *pfds, uint32_t npfds, uint64_t deadlin
 	}
 }
 
+/* A sleep through the embedder's hook (an event loop suspends the
+ * guest there instead of blocking its thread). */
+static int32_t
+hook_sleep(struct wa_vmctx *ctx, uint64_t deadline)
+{
+	const struct wa_wasi_config *c = wasi_host(ctx)->cfg;
+	int32_t r;
+
+	while (now_ns(CLOCK_MONOTONIC) < deadline)
+		if ((r = c->sleep(inst_of(ctx), c->sleep_arg, deadline)))
+			return r < 0 ? -r : r;
+	return 0;
+}
+
 int32_t
 wasi_wait_fd(struct wa_vmctx *ctx, int h, short ev)
 {
@@ -218,7 +233,11 @@ poll_oneoff(struct wa_vmctx *ctx, int32_t pin, int32_t pout, int32_t n, int32_t 
 	for (i = 0; i < (uint32_t)n; i++)
 		if (subs[i].tag == EV_CLOCK && !subs[i].error && subs[i].due < deadline)
 			deadline = subs[i].due;
-	if ((err = wait(ctx, pfds, npfds, deadline, ready)))
+	if (!npfds && !ready && deadline != UINT64_MAX && wasi_host(ctx)->cfg->sleep)
+		err = hook_sleep(ctx, deadline);
+	else
+		err = wait(ctx, pfds, npfds, deadline, ready);
+	if (err)
 		goto out;
 	k = events(subs, (uint32_t)n, pfds, out);
 	put32(ctx, (uint32_t)pnevents, k);

@@ -172,6 +172,7 @@ struct wasi_inst {
 static inline uint8_t *
 gmem(struct wa_vmctx *ctx, uint32_t p, uint64_t len)
 {
+	/* p + len could wrap past 2^64 */
 	if (!ctx->mem0 || len > ctx->mem0->size || p > ctx->mem0->size - len)
 		return NULL;
 	return ctx->mem0_base + p;

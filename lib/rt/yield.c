@@ -60,3 +60,36 @@ wa_instance_yielded(const struct wa_instance *I, uint64_t *value)
 		*value = I->yield_value;
 	return I->yielded;
 }
+
+/*
+ * Preemption.  Another thread (a server's time-slice ticker) sets
+ * INTR_PREEMPT in the interrupt word; the guest's next check (function
+ * entry, loop back-edge) calls here, and the call is suspended as a
+ * yield from a host function would suspend it: wa_call or wa_resume
+ * returns WA_PREEMPTED, and wa_resume continues the guest right after
+ * its check.  A stop request wins over a preemption.  A request that
+ * finds no call it may suspend (a nested call from a host function,
+ * the start function, code of a linked instance) is dropped: the guest
+ * runs on, and the embedder can ask again.
+ */
+void
+rt_interrupt(struct wa_vmctx *ctx, uint32_t func)
+{
+	struct wa_instance *I = inst_of(ctx);
+	uint32_t w = __atomic_fetch_and(&ctx->interrupt, ~INTR_PREEMPT, __ATOMIC_RELAXED);
+
+	(void)func;
+	if (w & INTR_STOP)
+		rt_trap_at(I, WA_TRAP_INTERRUPTED, (uintptr_t)__builtin_return_address(0) - 1);
+	if (rt_current != I || I->depth != 1 || I->yielded || I->in_start)
+		return;
+	I->yield_value = 0;
+	I->yielded = 1;
+	wa_swap(&I->guest_sp, I->host_sp, WA_PREEMPTED);
+}
+
+void
+wa_instance_preempt(struct wa_instance *I)
+{
+	__atomic_fetch_or(&I->ctx.interrupt, INTR_PREEMPT, __ATOMIC_RELAXED);
+}

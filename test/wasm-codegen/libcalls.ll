@@ -1,7 +1,7 @@
 ; Intrinsics that LLVM lowers to library calls on some CPUs (rounding
 ; without SSE4.1, large or variable-length memory operations): linked
 ; against libwabuiltins.a, the .so must have no undefined symbol.
-@wasm_aot_contract = constant { i32, i32, i32, i32, i8*, i32, i32, i8*, i8*, i32, i32, i8*, i32, i32, i8*, i32, i32, i8*, i32, i32, i8*, i32, i32, i8*, i8*, i32, i32, i64, i64, i64, i8*, i8* } { i32 1414480215, i32 2, i32 184, i32 0, i8* null, i32 0, i32 0, i8* null, i8* null, i32 0, i32 0, i8* null, i32 0, i32 0, i8* null, i32 0, i32 0, i8* null, i32 0, i32 0, i8* null, i32 0, i32 0, i8* null, i8* null, i32 -1, i32 0, i64 4294967296, i64 2147483648, i64 0, i8* null, i8* null }
+@wasm_aot_contract = constant { i32, i32, i32, i32, i8*, i32, i32, i8*, i8*, i32, i32, i8*, i32, i32, i8*, i32, i32, i8*, i32, i32, i8*, i32, i32, i8*, i8*, i32, i32, i64, i64, i64, i8*, i8* } { i32 1414480215, i32 3, i32 184, i32 0, i8* null, i32 0, i32 0, i8* null, i8* null, i32 0, i32 0, i8* null, i32 0, i32 0, i8* null, i32 0, i32 0, i8* null, i32 0, i32 0, i8* null, i32 0, i32 0, i8* null, i8* null, i32 -1, i32 0, i64 4294967296, i64 2147483648, i64 0, i8* null, i8* null }
 
 define internal void @rounding(double* %pd, float* %pf, <4 x float>* %pv, <2 x double>* %pw) #0 {
   %d = load double, double* %pd, align 1

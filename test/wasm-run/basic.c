@@ -12,7 +12,7 @@
 enum { F_FD_WRITE, F_PROC_EXIT, F_ARGS_SIZES, F_ARGS_GET, NIMPORTED };
 enum {
 	F_ADD = NIMPORTED, F_DIV, F_RECURSE, F_DEEP, F_OOB, F_UNREACH, F_START, F_ADDL, F_FMUL,
-	F_FDIV32, F_TWO, F_GROW, F_SIZE, F_DISPATCH, F_GGET, F_FPE, F_FILLOOB, NFUNCS
+	F_FDIV32, F_TWO, F_GROW, F_SIZE, F_DISPATCH, F_GGET, F_FPE, F_FILLOOB, F_TGROW, NFUNCS
 };
 enum { T_IIII_I, T_I_V, T_II_I, T_L_L, T_I_I, T_V_V, T_LL_L, T_DD_D, T_FF_F, T_V_IL, T_V_I, NTYPES };
 
@@ -155,6 +155,9 @@ fpe(X *ctx, int32_t a, int32_t b)
 /* memory.fill through the runtime, out of bounds: trap in the runtime */
 static void fill_oob(X *ctx) { ctx->rt->memory_fill(ctx, 65530, 0, 100); }
 
+/* table.grow of table 0 by n null elements */
+static int32_t tgrow(X *ctx, int32_t n) { return ctx->rt->table_grow(ctx, 0, (void *)0, (uint32_t)n); }
+
 /* ---- trampolines, one per type ---- */
 typedef void *P;
 static void t_iiii_i(X *c, P f, wa_val *a) { a[0].i32 = ((int32_t (*)(X *, int32_t, int32_t, int32_t, int32_t))f)(c, a[0].i32, a[1].i32, a[2].i32, a[3].i32); }
@@ -226,6 +229,7 @@ static const struct wa_c_func funcs[NFUNCS - NIMPORTED] = {
 	FUNC(T_V_I, gget, "gget"),
 	{T_II_I, 0, (void *)fpe, 0}, /* no name: reported as wasm_func_N */
 	FUNC(T_V_V, fill_oob, "fill"),
+	FUNC(T_I_I, tgrow, "tgrow"),
 };
 
 #ifdef BREAK_INDEX
@@ -234,17 +238,29 @@ static const struct wa_c_func funcs[NFUNCS - NIMPORTED] = {
 #define BAD_INDEX F_ADD
 #endif
 #define EXPORT(name, f) {name, sizeof name - 1, 0, f}
+#ifdef LONG_NAME
+/* an export name of 1,000,000 bytes: more than the limit of 100,000 */
+static const char long_name[1000001] = {[0 ... 999999] = 'a'};
+#endif
 static const struct wa_c_export exports[] = {
 	EXPORT("add", BAD_INDEX), EXPORT("divide", F_DIV), EXPORT("recurse", F_RECURSE), EXPORT("deep", F_DEEP),
 	EXPORT("load", F_OOB), EXPORT("unreachable", F_UNREACH), EXPORT("_start", F_START),
 	EXPORT("addl", F_ADDL), EXPORT("fmul", F_FMUL), EXPORT("fdiv32", F_FDIV32), EXPORT("two", F_TWO),
 	EXPORT("grow", F_GROW), EXPORT("size", F_SIZE), EXPORT("dispatch", F_DISPATCH), EXPORT("gget", F_GGET),
-	EXPORT("fpe", F_FPE), EXPORT("fill", F_FILLOOB),
+	EXPORT("fpe", F_FPE), EXPORT("fill", F_FILLOOB), EXPORT("tgrow", F_TGROW),
+#ifdef LONG_NAME
+	{long_name, sizeof long_name - 1, 0, F_ADD},
+#endif
 };
 
-static const struct wa_c_table tables[] = {{0x70, {4, 4, 1}}};
+static const struct wa_c_table tables[] = {{0x70, {4, 100, 1}}};
 static const struct wa_c_limits mems[] = {{1, 2, 1}};
+#ifdef MANY_GLOBALS
+/* more than a context area of 4 MiB held (the JS API allows 1,000,000) */
+static const struct wa_c_global globals[MANY_GLOBALS] = {[0 ... MANY_GLOBALS - 1] = {0x7f, 1, {0x41, 0, {.i32 = 42}}}};
+#else
 static const struct wa_c_global globals[] = {{0x7f, 1, {0x41, 0, {.i32 = 42}}}};
+#endif
 static const char hello[] = "hello from a hand-made module\n";
 static const struct wa_c_data data[] = {{0, 0, {0x41, 0, {.i32 = 16}}, sizeof hello - 1, (const uint8_t *)hello}};
 static const struct wa_c_const items[] = {{0xd2, F_ADD, {0}}, {0xd2, F_DIV, {0}}, {0xd2, F_UNREACH, {0}}};
@@ -269,9 +285,19 @@ __attribute__((visibility("default"))) const struct wa_contract wasm_aot_contrac
 #else
 	.types = types,
 #endif
+#ifdef BREAK_ALIGN
+	/* inside the object, but not where a struct wa_c_import can be */
+	.nimports = N(imports), .nexports = N(exports), .imports = (const struct wa_c_import *)((const char *)imports + 4),
+	.exports = exports,
+#else
 	.nimports = N(imports), .nexports = N(exports), .imports = imports, .exports = exports,
+#endif
 	.nfuncs_imported = NIMPORTED, .nfuncs = N(funcs), .funcs = funcs,
+#ifdef MANY_TABLES
+	.ntables = 200000, .tables = tables, /* more than the limit: refused before the array is read */
+#else
 	.ntables = N(tables), .tables = tables,
+#endif
 	.nmems = N(mems), .mems = mems,
 	.nglobals = N(globals), .globals = globals,
 	.ndata = N(data), .nelem = N(elems), .data = data, .elems = elems,
