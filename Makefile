@@ -105,31 +105,61 @@ install: all
 		for m in man/*.$$s; do [ ! -f "$$m" ] || cp "$$m" $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done; \
 	done
 
-# libFuzzer targets, runnable by hand (fuzz/README).
-FUZZ_CFLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -D_GNU_SOURCE -Ilib
-fuzz: $(O)/fuzz/parse_fuzz $(O)/fuzz/verify_fuzz $(O)/fuzz/wasi_fuzz $(O)/fuzz/load_fuzz
+# Fuzzing (fuzz/README).  Every fuzz/NAME_fuzz.c is a libFuzzer target,
+# linked with the front-half library; FUZZ_SRC_NAME and FUZZ_LIBS_NAME
+# add the sources and libraries it needs besides.  `make fuzz` builds
+# them and runs each for FUZZ_SECONDS, then the differential run against
+# V8 (fuzz/run.sh); `make fuzz-build` only builds.  Each source is
+# compiled once, instrumented, into $(O)/fuzz/obj.
+FUZZ_CC = clang -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GNU_SOURCE -Ilib
+FUZZ_SAN = address,undefined
+FUZZ_TARGETS = $(patsubst fuzz/%_fuzz.c,%,$(wildcard fuzz/*_fuzz.c))
+FUZZ_SECONDS = 60
+LOWERSRC = $(filter-out %/main.c,$(wildcard cmd/wasm-lower/*.c))
+FUZZ_SRC_lower = $(LOWERSRC)
+FUZZ_LIBS_lower = $(LLVM_LIBS)
+# structure-aware mutation: a custom mutator on the wasm-lower target
+FUZZ_SRC_mutate = fuzz/lower_fuzz.c $(LOWERSRC)
+FUZZ_LIBS_mutate = $(LLVM_LIBS)
+# the WASI host functions: the runtime, and a guest our own tools compile
+FUZZ_SRC_wasi = $(RTSRC)
+FUZZ_LIBS_wasi = -lsodium -ldl -lpthread
+# the runtime's .so loader (ELF precheck, digest, signatures, contract)
+FUZZ_SRC_load = $(RTSRC)
+FUZZ_LIBS_load = -lsodium -ldl -lpthread
 
-$(O)/fuzz/%_fuzz: fuzz/%_fuzz.c $(LIBSRC) lib/*.h
+fuzz: all fuzz-build
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(O)/fuzz/%_fuzz)
+
+$(O)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIBSRC) -lm
+	$(FUZZ_CC) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(LLVM_CFLAGS) $(FUZZ_DEFS) -MMD -MP -c -o $@ $<
 
-# The WASI host functions: the target includes the runtime's sources
-# and runs a guest that our own tools compile.
+$(O)/fuzz/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -c -o $@ $<
+
+$(O)/fuzz/libwasm.a: $(LIBSRC:%.c=$(O)/fuzz/obj/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+# the objects of FUZZ_SRC_$(1) (a function: a % in the rule would be
+# replaced by the stem)
+fuzz_objs = $(patsubst %,$(O)/fuzz/obj/%.o,$(basename $(FUZZ_SRC_$(1))))
+# kept: make would delete them as intermediate files, to rebuild them next time
+.SECONDARY: $(patsubst %,$(O)/fuzz/obj/%.o,$(basename $(wildcard fuzz/*.c) $(LOWERSRC) $(RTSRC)))
+$(O)/fuzz/%_fuzz: $(O)/fuzz/obj/fuzz/%_fuzz.o $$(call fuzz_objs,$$*) $(O)/fuzz/libwasm.a
+	$(FUZZ_CC) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $(filter %.o,$^) $(O)/fuzz/libwasm.a \
+		$(FUZZ_LIBS_$*) -lm
+
+# The WASI target runs a guest that our own tools compile.
+$(O)/fuzz/obj/fuzz/wasi_fuzz.o: FUZZ_DEFS = -DWA_FUZZ_GUEST='"$(abspath $(O)/fuzz/wasi_guest.so)"'
+$(O)/fuzz/wasi_fuzz: $(O)/fuzz/wasi_guest.so
 $(O)/fuzz/wasi_guest.so: fuzz/wasi_guest.wat $(addprefix $(BIN)/,$(TOOLS)) $(LIBBUILTINS)
 	@mkdir -p $(@D)
 	wat2wasm $< -o $(O)/fuzz/wasi_guest.wasm
 	$(BIN)/wasm-aot $(O)/fuzz/wasi_guest.wasm -o $@
-
-$(O)/fuzz/wasi_fuzz: fuzz/wasi_fuzz.c $(RTSRC) lib/rt/*.h lib/*.h $(O)/fuzz/wasi_guest.so
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -DWA_FUZZ_GUEST='"$(abspath $(O)/fuzz/wasi_guest.so)"' -o $@ $< $(RTSRC) \
-		-lsodium -ldl -lpthread -lm
-
-# The runtime's .so loader: the target includes the runtime's sources.
-$(O)/fuzz/load_fuzz: fuzz/load_fuzz.c $(RTSRC) lib/rt/*.h lib/*.h
-	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(RTSRC) -lsodium -ldl -lpthread -lm
 
 # Benchmarks: every executable bench/*.sh and bench/*.py, each printing
 # its tables (and drawing its plots) with the machine named.
@@ -145,4 +175,4 @@ $(O)/bench/lifecycle: bench/lifecycle.c lib/wasmrt.h lib/contract.h $(LIBWASMRT)
 clean:
 	rm -rf $(O) $(BIN)
 
-.PHONY: all demo check spectest test-update install clean fuzz bench
+.PHONY: all demo check spectest test-update install clean fuzz fuzz-build bench

@@ -22,6 +22,9 @@
  *
  * Anything but a clean refusal or a clean instantiation (a crash, a
  * sanitizer report, a leak) is a finding.
+ *
+ * corpus: load
+ * fuzz-options: -rss_limit_mb=4096
  */
 #include <elf.h>
 #include <stdint.h>

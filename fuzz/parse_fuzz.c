@@ -2,6 +2,7 @@
  * libFuzzer target for the binary reader and the text writer, the core
  * of wasm-parse.  Input errors longjmp back (diag_catch) instead of
  * exiting; anything else (a crash, a sanitizer report) is a bug.
+ * corpus: wasm
  */
 #include <setjmp.h>
 #include <stdint.h>

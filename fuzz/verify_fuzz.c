@@ -1,6 +1,7 @@
 /*
  * libFuzzer target for the text reader and the validator, the core of
  * wasm-verify (and the front of wasm-lower).
+ * corpus: wat
  */
 #include <setjmp.h>
 #include <stdint.h>

@@ -11,6 +11,9 @@
  * contents must never change; its files are recreated every 500
  * inputs.  A crash, a sanitizer report or a change outside is a
  * finding.
+ *
+ * corpus: none
+ * fuzz-options: -timeout=10
  */
 #define _GNU_SOURCE
 #include <dirent.h>

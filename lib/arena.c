@@ -17,6 +17,8 @@ struct block {
 struct arena {
 	struct block *head;
 	size_t total;
+	void **adopted;   /* heap blocks freed with the arena (vec_take) */
+	size_t nadopted, capadopted;
 };
 
 void *
@@ -63,6 +65,9 @@ arena_free(struct arena *a)
 		next = b->next;
 		free(b);
 	}
+	while (a->nadopted)
+		free(a->adopted[--a->nadopted]);
+	free(a->adopted);
 	free(a);
 }
 
@@ -126,4 +131,68 @@ size_t
 arena_used(const struct arena *a)
 {
 	return a->total;
+}
+
+void
+arena_adopt(struct arena *a, void *p)
+{
+	if (a->nadopted == a->capadopted) {
+		a->capadopted = a->capadopted ? 2 * a->capadopted : 16;
+		a->adopted = xrealloc(a->adopted, a->capadopted * sizeof *a->adopted);
+	}
+	a->adopted[a->nadopted++] = p;
+}
+
+void
+vec_reset(struct vec *v, size_t size)
+{
+	if (v->size != size) {
+		free(v->p);
+		v->p = NULL;
+		v->cap = 0;
+		v->size = size;
+	}
+	v->n = 0;
+}
+
+void *
+vec_push(struct vec *v)
+{
+	void *e;
+
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 256;
+		if (cap > SIZE_MAX / v->size)
+			fatal("out of memory (%zu x %zu bytes)", cap, v->size);
+		v->p = xrealloc(v->p, cap * v->size);
+		v->cap = cap;
+	}
+	e = (unsigned char *)v->p + v->n++ * v->size;
+	memset(e, 0, v->size);
+	return e;
+}
+
+/* Smaller vectors are copied: a malloc each would cost more than the
+ * copy, for the millions of two-instruction constant expressions. */
+enum { VEC_ADOPT_BYTES = 256 * 1024 };
+
+void *
+vec_take(struct vec *v, struct arena *a, size_t *n)
+{
+	size_t bytes = v->n * v->size;
+	void *p;
+
+	*n = v->n;
+	if (bytes < VEC_ADOPT_BYTES) {
+		p = arena_alloc(a, bytes);
+		if (bytes)
+			memcpy(p, v->p, bytes);
+		v->n = 0;
+		return p;
+	}
+	p = xrealloc(v->p, bytes);
+	arena_adopt(a, p);
+	v->p = NULL;
+	v->n = v->cap = 0;
+	return p;
 }

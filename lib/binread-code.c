@@ -8,6 +8,7 @@
 
 #include "binread.h"
 #include "diag.h"
+#include "modlimits.h"
 
 /* (prefix, code) -> op, built once from ops.h; NOPS marks a hole. */
 static uint16_t op_plain[256], op_fc[32], op_fd[256];
@@ -48,14 +49,14 @@ zero_byte(struct reader *r)
 }
 
 static void
-read_blocktype(struct reader *r, struct blocktype *bt)
+read_blocktype(struct reader *r, struct instr *in)
 {
 	const uint8_t *at = r->p;
 	int64_t v;
 	uint8_t b = bin_u8(r);
 
 	if (b == T_EMPTY || valtype_name(b)) {
-		bt->valtype = b;
+		in->valtype = b;
 		return;
 	}
 	r->p = at;
@@ -64,8 +65,8 @@ read_blocktype(struct reader *r, struct blocktype *bt)
 		r->p = at;
 		bin_fail(r, "malformed block type");
 	}
-	bt->is_index = 1;
-	bt->index = (uint32_t)v;
+	in->valtype = BT_INDEX;
+	in->idx = (uint32_t)v;
 }
 
 static void
@@ -87,7 +88,7 @@ read_imm(struct reader *r, struct instr *in, enum imm kind)
 
 	switch (kind) {
 	case IMM_NONE: break;
-	case IMM_BLOCK: read_blocktype(r, &in->bt); break;
+	case IMM_BLOCK: read_blocktype(r, in); break;
 	case IMM_LABEL: case IMM_FUNC: case IMM_LOCAL: case IMM_GLOBAL:
 	case IMM_TABLE: case IMM_DATA: case IMM_ELEM:
 		in->idx = bin_u32(r);
@@ -135,7 +136,7 @@ read_imm(struct reader *r, struct instr *in, enum imm kind)
 	case IMM_V128: case IMM_SHUFFLE:
 		if (r->end - r->p < 16)
 			bin_fail(r, "unexpected end");
-		memcpy(in->u.v128, r->p, 16);
+		memcpy(instr_v128(r->a, in), r->p, 16);
 		r->p += 16;
 		break;
 	case IMM_LANE: in->idx = bin_u8(r); break;
@@ -158,7 +159,7 @@ read_instr(struct reader *r, struct instr *in)
 	uint32_t sub;
 	uint16_t op;
 
-	in->offset = (uint32_t)(at - r->base);
+	in->pos = (uint32_t)(at - r->base);
 	if (b == 0xfc || b == 0xfd) {
 		sub = bin_u32(r);
 		op = b == 0xfc ? (sub < 32 ? op_fc[sub] : NOPS) : (sub < 256 ? op_fd[sub] : NOPS);
@@ -178,30 +179,27 @@ read_instr(struct reader *r, struct instr *in)
 	}
 }
 
-/* Instructions up to the END that closes depth 0, into an arena array.
- * A growing scratch vector avoids a pass to count them first. */
+/* Instructions up to the END that closes depth 0, into the arena, in
+ * one pass (vec: the body is never copied whole).  Static, so that an
+ * input error's longjmp loses nothing. */
 static struct instr *
 read_seq(struct reader *r, uint32_t *count)
 {
-	static struct instr *scratch;
-	static size_t cap;
-	size_t n = 0;
+	static _Thread_local struct vec body;
 	uint32_t depth = 0;
-	struct instr *out;
+	struct instr *in, *out;
+	size_t n;
 
 	build_tables();
+	vec_reset(&body, sizeof *in);
 	for (;;) {
 		if (r->p >= r->end)
 			bin_fail(r, "END opcode expected");
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			scratch = xrealloc(scratch, cap * sizeof *scratch);
-		}
-		memset(&scratch[n], 0, sizeof *scratch);
-		read_instr(r, &scratch[n]);
-		switch (scratch[n++].op) {
+		in = vec_push(&body);
+		read_instr(r, in);
+		switch (in->op) {
 		case OP_BLOCK: case OP_LOOP: case OP_IF:
-			depth++;
+			bin_within(r, r->base + in->pos, LIM_NESTING, ++depth, "depth of nested blocks");
 			break;
 		case OP_END:
 			if (depth-- == 0)
@@ -210,8 +208,7 @@ read_seq(struct reader *r, uint32_t *count)
 		}
 	}
 done:
-	out = arena_array(r->a, n, sizeof *out);
-	memcpy(out, scratch, n * sizeof *out);
+	out = vec_take(&body, r->a, &n);
 	*count = (uint32_t)n;
 	return out;
 }

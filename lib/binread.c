@@ -12,14 +12,11 @@
 
 #include "binread.h"
 #include "diag.h"
+#include "modlimits.h"
 #include "module.h"
 
-/* Implementation limits on locals: the spec allows 2^32 - 1 in one
- * function, but locals are kept expanded, a byte each, and a body of
- * eight bytes can declare a million of them.  Per function we allow
- * what V8 allows; per module a total that bounds the memory a small
- * malicious input can make us allocate. */
-enum { MAX_LOCALS = 50000, MAX_MODULE_LOCALS = 1 << 25 };
+/* Implementation limits (modlimits.h) are checked where each count is
+ * read, before anything is allocated for it. */
 
 void
 bin_fail(struct reader *r, const char *fmt, ...)
@@ -139,7 +136,22 @@ bin_count(struct reader *r, size_t minsize)
 	return n;
 }
 
-static int
+void
+bin_within(struct reader *r, const uint8_t *at, int limit, uint64_t n, const char *what, ...)
+{
+	char w[200], msg[400];
+	va_list ap;
+
+	if (n <= limits[limit])
+		return;
+	va_start(ap, what);
+	vsnprintf(w, sizeof w, what, ap);
+	va_end(ap);
+	r->p = at;
+	bin_fail(r, "%s", limit_exceeded(limit, n, w, msg, sizeof msg));
+}
+
+int
 utf8_valid(const uint8_t *s, size_t n)
 {
 	size_t i = 0;
@@ -232,8 +244,23 @@ read_limits(struct reader *r, struct limits *l, unsigned bits)
 static void
 read_tabletype(struct reader *r, struct tabletype *t)
 {
+	const uint8_t *at;
+
 	t->elemtype = bin_reftype(r);
+	at = r->p;
 	read_limits(r, &t->lim, 32);
+	bin_within(r, at, LIM_TABLE_SIZE, t->lim.min, "table size");
+}
+
+/* Past 65536 pages a memory is invalid, which wasm-verify reports. */
+static void
+read_memtype(struct reader *r, struct limits *l)
+{
+	const uint8_t *at = r->p;
+
+	read_limits(r, l, 32);
+	if (l->min <= 65536)
+		bin_within(r, at, LIM_MEMORY_PAGES, l->min, "memory size in pages");
 }
 
 static void
@@ -252,8 +279,10 @@ read_globaltype(struct reader *r, struct globaltype *g)
 static void
 read_types(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
 	uint32_t i, k, n = bin_count(r, 3);
 
+	bin_within(r, at, LIM_TYPES, n, "types");
 	m->types = arena_array(r->a, n, sizeof *m->types);
 	m->ntypes = n;
 	for (i = 0; i < n; i++) {
@@ -262,11 +291,15 @@ read_types(struct reader *r, struct module *m)
 			r->p--;
 			bin_fail(r, "malformed function type: 0x60 expected");
 		}
+		at = r->p;
 		t->nparams = bin_count(r, 1);
+		bin_within(r, at, LIM_PARAMS, t->nparams, "parameters of type %u", i);
 		t->params = arena_alloc(r->a, t->nparams);
 		for (k = 0; k < t->nparams; k++)
 			t->params[k] = bin_valtype(r);
+		at = r->p;
 		t->nresults = bin_count(r, 1);
+		bin_within(r, at, LIM_RESULTS, t->nresults, "results of type %u", i);
 		t->results = arena_alloc(r->a, t->nresults);
 		for (k = 0; k < t->nresults; k++)
 			t->results[k] = bin_valtype(r);
@@ -276,8 +309,10 @@ read_types(struct reader *r, struct module *m)
 static void
 read_imports(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
 	uint32_t i, n = bin_count(r, 4);
 
+	bin_within(r, at, LIM_IMPORTS, n, "imports");
 	m->imports = arena_array(r->a, n, sizeof *m->imports);
 	m->nimports = n;
 	for (i = 0; i < n; i++) {
@@ -291,11 +326,12 @@ read_imports(struct reader *r, struct module *m)
 			m->nfuncs_imported++;
 			break;
 		case EXT_TABLE:
+			bin_within(r, r->p - 1, LIM_TABLES, (uint64_t)m->ntables_imported + 1, "tables");
 			read_tabletype(r, &im->table);
 			m->ntables_imported++;
 			break;
 		case EXT_MEMORY:
-			read_limits(r, &im->mem, 32);
+			read_memtype(r, &im->mem);
 			m->nmems_imported++;
 			break;
 		case EXT_GLOBAL:
@@ -312,8 +348,10 @@ read_imports(struct reader *r, struct module *m)
 static void
 read_functions(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
 	uint32_t i, n = bin_count(r, 1);
 
+	bin_within(r, at, LIM_FUNCTIONS, n, "functions");
 	m->funcs = arena_array(r->a, n, sizeof *m->funcs);
 	m->nfuncs = n;
 	for (i = 0; i < n; i++)
@@ -323,8 +361,10 @@ read_functions(struct reader *r, struct module *m)
 static void
 read_tables(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
 	uint32_t i, n = bin_count(r, 3);
 
+	bin_within(r, at, LIM_TABLES, (uint64_t)m->ntables_imported + n, "tables");
 	m->tables = arena_array(r->a, n, sizeof *m->tables);
 	m->ntables = n;
 	for (i = 0; i < n; i++)
@@ -339,14 +379,16 @@ read_memories(struct reader *r, struct module *m)
 	m->mems = arena_array(r->a, n, sizeof *m->mems);
 	m->nmems = n;
 	for (i = 0; i < n; i++)
-		read_limits(r, &m->mems[i], 32);
+		read_memtype(r, &m->mems[i]);
 }
 
 static void
 read_globals(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
 	uint32_t i, n = bin_count(r, 3);
 
+	bin_within(r, at, LIM_GLOBALS, n, "globals");
 	m->globals = arena_array(r->a, n, sizeof *m->globals);
 	m->nglobals = n;
 	for (i = 0; i < n; i++) {
@@ -358,8 +400,10 @@ read_globals(struct reader *r, struct module *m)
 static void
 read_exports(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
 	uint32_t i, n = bin_count(r, 3);
 
+	bin_within(r, at, LIM_EXPORTS, n, "exports");
 	m->exports = arena_array(r->a, n, sizeof *m->exports);
 	m->nexports = n;
 	for (i = 0; i < n; i++) {
@@ -384,9 +428,11 @@ read_start(struct reader *r, struct module *m)
 static void
 read_elem_items(struct reader *r, struct elem *e, int exprs)
 {
+	const uint8_t *at = r->p;
 	uint32_t i;
 
 	e->n = bin_count(r, 1);
+	bin_within(r, at, LIM_ELEM_ITEMS, e->n, "elements of a segment");
 	e->use_exprs = (uint8_t)exprs;
 	if (exprs) {
 		e->exprs = arena_array(r->a, e->n, sizeof *e->exprs);
@@ -414,8 +460,10 @@ read_elemkind(struct reader *r, struct elem *e)
 static void
 read_elems(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
 	uint32_t i, flags, n = bin_count(r, 2);
 
+	bin_within(r, at, LIM_ELEM_SEGMENTS, n, "element segments");
 	m->elems = arena_array(r->a, n, sizeof *m->elems);
 	m->nelems = n;
 	for (i = 0; i < n; i++) {
@@ -442,15 +490,20 @@ read_elems(struct reader *r, struct module *m)
 static void
 read_datacount(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
+
 	m->has_datacount = 1;
 	m->datacount = bin_u32(r);
+	bin_within(r, at, LIM_DATA_SEGMENTS, m->datacount, "data segments");
 }
 
 static void
 read_datas(struct reader *r, struct module *m)
 {
+	const uint8_t *at = r->p;
 	uint32_t i, flags, n = bin_count(r, 2);
 
+	bin_within(r, at, LIM_DATA_SEGMENTS, n, "data segments");
 	if (m->has_datacount && m->datacount != n)
 		bin_fail(r, "data count and data section have inconsistent lengths");
 	m->datas = arena_array(r->a, n, sizeof *m->datas);
@@ -472,12 +525,14 @@ read_datas(struct reader *r, struct module *m)
 	}
 }
 
+/* Declared locals, expanded; with the parameters (when the function's
+ * type is known) within the locals limit. */
 static void
-read_locals(struct reader *r, struct func *f)
+read_locals(struct reader *r, const struct module *m, struct func *f, uint32_t index)
 {
-	const uint8_t *start;
+	const uint8_t *at = r->p, *start;
 	uint32_t i, k, groups = bin_count(r, 2);
-	uint64_t total = 0;
+	uint64_t total = 0, nparams = f->type < m->ntypes ? m->types[f->type].nparams : 0;
 	uint8_t *p;
 
 	/* first pass: count and check; second: expand */
@@ -488,13 +543,9 @@ read_locals(struct reader *r, struct func *f)
 			bin_fail(r, "too many locals");
 		bin_valtype(r);
 	}
-	if (total > MAX_LOCALS)
-		bin_fail(r, "too many locals: %llu (this implementation allows %d)",
-		         (unsigned long long)total, MAX_LOCALS);
+	bin_within(r, at, LIM_LOCALS, nparams + total, "locals of function %u (parameters included)", index);
 	r->nlocals += total;
-	if (r->nlocals > MAX_MODULE_LOCALS)
-		bin_fail(r, "too many locals in the module (this implementation allows %d)",
-		         MAX_MODULE_LOCALS);
+	bin_within(r, at, LIM_MODULE_LOCALS, r->nlocals, "locals declared in the module");
 	f->nlocals = (uint32_t)total;
 	p = f->locals = arena_alloc(r->a, total);
 	r->p = start;
@@ -516,11 +567,13 @@ read_code(struct reader *r, struct module *m)
 		bin_fail(r, "function and code section have inconsistent lengths");
 	for (i = 0; i < n; i++) {
 		struct func *f = &m->funcs[i];
+		const uint8_t *at = r->p;
 		uint32_t size = bin_u32(r);
 		need(r, size);
+		bin_within(r, at, LIM_BODY_SIZE, size, "bytes in the body of function %u", m->nfuncs_imported + i);
 		f->offset = (uint32_t)(r->p - r->base);
 		r->end = r->p + size;
-		read_locals(r, f);
+		read_locals(r, m, f, m->nfuncs_imported + i);
 		bin_body(r, f);
 		if (r->p != r->end)
 			bin_fail(r, "section size mismatch: function body continues after its end");
@@ -590,6 +643,7 @@ read_binary(struct arena *a, const char *filename, const uint8_t *buf, size_t le
 	m->arena = a;
 	m->filename = filename;
 	r.m = m;
+	bin_within(&r, buf, LIM_MODULE_SIZE, len, "bytes in the module");
 	if (len < 4 || memcmp(buf, magic, 4))
 		bin_fail(&r, "magic header not detected");
 	r.p += 4;
@@ -629,5 +683,6 @@ read_binary(struct arena *a, const char *filename, const uint8_t *buf, size_t le
 		bin_fail(&r, "function and code section have inconsistent lengths");
 	if (m->has_datacount && m->datacount != m->ndatas)
 		bin_fail(&r, "data count and data section have inconsistent lengths");
+	mod_index(m);
 	return m;
 }

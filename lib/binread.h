@@ -19,6 +19,10 @@ uint64_t bin_uleb(struct reader *, unsigned bits);
 int64_t bin_sleb(struct reader *, unsigned bits);
 uint32_t bin_u32(struct reader *);
 uint32_t bin_count(struct reader *, size_t minsize);
+/* n against an implementation limit (modlimits.h); over it, an error at
+ * `at` (where the count was read) naming what (a printf format). */
+void bin_within(struct reader *, const uint8_t *at, int limit, uint64_t n, const char *what, ...)
+	__attribute__((format(printf, 5, 6)));
 char *bin_name(struct reader *, uint32_t *len);
 uint8_t bin_valtype(struct reader *);
 uint8_t bin_reftype(struct reader *);

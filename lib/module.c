@@ -3,18 +3,46 @@
 
 #include "module.h"
 
+_Static_assert(sizeof(struct instr) == 24, "struct instr grew: memory per instruction");
+
+uint8_t *
+instr_v128(struct arena *a, struct instr *in)
+{
+	return in->u.v128 = arena_alloc(a, 16);
+}
+
 uint32_t mod_nfuncs(const struct module *m) { return m->nfuncs_imported + m->nfuncs; }
 uint32_t mod_ntables(const struct module *m) { return m->ntables_imported + m->ntables; }
 uint32_t mod_nmems(const struct module *m) { return m->nmems_imported + m->nmems; }
 uint32_t mod_nglobals(const struct module *m) { return m->nglobals_imported + m->nglobals; }
 
+void
+mod_index(struct module *m)
+{
+	uint32_t k, n[4] = {0, 0, 0, 0};
+	uint8_t kind;
+
+	for (kind = 0; kind < 4; kind++)
+		m->import_of[kind] = arena_array(m->arena, (size_t)m->nimports + 1, sizeof(uint32_t));
+	for (k = 0; k < m->nimports; k++)
+		if ((kind = m->imports[k].kind) < 4)
+			m->import_of[kind][n[kind]++] = k;
+}
+
 /* The i-th import of the given kind. */
 static const struct import *
 nth_import(const struct module *m, uint8_t kind, uint32_t i)
 {
-	uint32_t k;
+	uint32_t k, n[4] = {m->nfuncs_imported, m->ntables_imported, m->nmems_imported,
+	                    m->nglobals_imported};
 
-	for (k = 0; k < m->nimports; k++)
+	if (kind >= 4 || i >= n[kind])
+		return NULL;
+	if (m->import_of[kind]) {
+		k = m->import_of[kind][i];
+		return k < m->nimports && m->imports[k].kind == kind ? &m->imports[k] : NULL;
+	}
+	for (k = 0; k < m->nimports; k++) /* a module no reader made */
 		if (m->imports[k].kind == kind && i-- == 0)
 			return &m->imports[k];
 	return NULL;

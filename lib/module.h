@@ -73,34 +73,60 @@ struct opinfo {
 };
 extern const struct opinfo opinfo[NOPS];
 
-/* Block type: T_EMPTY, a value type, or a type index (is_index). */
+/* Block type: T_EMPTY, a value type, or a type index (is_index).  In
+ * an instruction it is packed into valtype and idx (instr_bt). */
 struct blocktype {
 	uint8_t is_index;
 	uint8_t valtype;
 	uint32_t index;
 };
 
-/* Fields ordered to leave no padding: a big module holds millions. */
+/*
+ * One instruction in 24 bytes: a big module holds millions, and memory
+ * per instruction bounds what one huge function costs the tools.  What
+ * does not fit (a v128 literal, br_table targets, select types) hangs
+ * off a pointer into the arena.
+ */
 struct instr {
 	uint16_t op;         /* enum op */
 	uint8_t align;       /* memarg alignment (log2) */
-	uint8_t valtype;     /* IMM_REFTYPE */
-	uint32_t line;       /* source line in module text, 0 if from binary */
-	uint32_t offset;     /* byte offset in the binary, 0 if from text */
-	uint32_t idx, idx2;  /* indices, lane, label depth, default label */
-	uint32_t n;          /* count of targets / types */
-	struct blocktype bt; /* IMM_BLOCK */
+	uint8_t valtype;     /* IMM_REFTYPE; IMM_BLOCK: T_EMPTY, a value type, or BT_INDEX */
+	uint32_t pos;        /* line in module text, byte offset in a binary (module.text) */
+	uint32_t idx;        /* index, lane, label depth, default label; IMM_BLOCK: type index */
 	union {
-		uint64_t offset;   /* memarg offset */
-		uint32_t i32;
-		uint64_t i64;
-		uint32_t f32;      /* raw bits */
-		uint64_t f64;      /* raw bits */
-		uint8_t v128[16];  /* little-endian lanes */
-	} u;
-	uint32_t *targets;   /* br_table: n targets */
-	uint8_t *types;      /* select t*: n types */
+		uint32_t idx2;   /* second index */
+		uint32_t n;      /* count of targets / types */
+	};
+	union {
+		union {
+			uint64_t offset;   /* memarg offset */
+			uint32_t i32;
+			uint64_t i64;
+			uint32_t f32;      /* raw bits */
+			uint64_t f64;      /* raw bits */
+			uint8_t *v128;     /* 16 bytes, little-endian lanes (instr_v128) */
+		} u;
+		uint32_t *targets;     /* br_table: n targets */
+		uint8_t *types;        /* select t*: n types */
+	};
 };
+
+enum { BT_INDEX = 0 }; /* instr.valtype of a block whose type is instr.idx */
+
+static inline struct blocktype
+instr_bt(const struct instr *in)
+{
+	struct blocktype bt = {in->valtype == BT_INDEX, in->valtype, in->idx};
+
+	return bt;
+}
+
+static inline void
+instr_set_bt(struct instr *in, const struct blocktype *bt)
+{
+	in->valtype = bt->is_index ? BT_INDEX : bt->valtype;
+	in->idx = bt->is_index ? bt->index : 0;
+}
 
 struct functype {
 	uint32_t nparams, nresults;
@@ -209,6 +235,7 @@ struct name {
 struct module {
 	struct arena *arena;
 	const char *filename;
+	uint8_t text;            /* read from text: instr.pos is a line, else an offset */
 
 	struct functype *types;  uint32_t ntypes;
 	struct import *imports;  uint32_t nimports;
@@ -228,7 +255,18 @@ struct module {
 	/* name section */
 	char *modname;           uint32_t modnamelen; uint8_t has_modname;
 	struct name *funcnames;  uint32_t nfuncnames; /* sorted by index */
+
+	/* import_of[kind][i]: the import that is the i-th of its kind, so
+	 * the index-space helpers cost O(1) however many imports there are
+	 * (mod_index, run by the readers) */
+	uint32_t *import_of[4];
 };
+
+/* 16 zeroed bytes in the arena for a v128 immediate. */
+uint8_t *instr_v128(struct arena *, struct instr *);
+
+/* Builds import_of; the readers call it on the module they return. */
+void mod_index(struct module *);
 
 /* Index-space helpers: type of function / table / memory / global
  * number i across imports and definitions; NULL if out of range. */
@@ -242,6 +280,7 @@ uint32_t mod_nmems(const struct module *);
 uint32_t mod_nglobals(const struct module *);
 const char *mod_funcname(const struct module *, uint32_t func, uint32_t *len);
 const char *valtype_name(uint8_t t);  /* "i32", ..., "funcref"; NULL if not one */
+int utf8_valid(const uint8_t *s, size_t n); /* well-formed UTF-8 (binread.c) */
 
 /*
  * Readers and writer.  Readers report the first error through diag.h

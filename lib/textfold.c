@@ -30,7 +30,7 @@ tr_emit_end(struct parser *P, uint32_t line)
 
 	memset(end, 0, sizeof *end);
 	end->op = OP_END;
-	end->line = line;
+	end->pos = line;
 }
 
 /* Closes a folded block: its END, and its label (never below zero,
@@ -49,6 +49,8 @@ push_fold(struct parser *P, uint8_t state)
 	struct fold *f;
 
 	if (P->nfolds == P->capfolds) {
+		if (P->capfolds >= UINT32_MAX / 2) /* with the limits lifted */
+			ERR(P, P->lx.line, "folded instructions nested too deeply");
 		P->folds = arena_grow(P->a, P->folds, P->nfolds, P->capfolds ? 2 * (size_t)P->capfolds : 16,
 		                      sizeof *P->folds);
 		P->capfolds = P->capfolds ? 2 * P->capfolds : 16;
@@ -99,7 +101,7 @@ if_group(struct parser *P, struct fold *f, const struct token *t)
 		next(P);
 		memset(in, 0, sizeof *in);
 		in->op = OP_ELSE;
-		in->line = kw.line;
+		in->pos = kw.line;
 		f->state = F_ELSE;
 	} else if (f->state == F_COND) {
 		open_fold(P);
@@ -108,7 +110,7 @@ if_group(struct parser *P, struct fold *f, const struct token *t)
 	}
 }
 
-/* A folded instruction, its '(' read: flattened into the scratch
+/* A folded instruction, its '(' read: flattened into the body
  * instructions, operands first.  An explicit stack, not recursion, so
  * no nesting depth can exhaust the C stack. */
 void

@@ -46,6 +46,22 @@ atom_char(unsigned char c)
 	return c > ' ' && c < 0x7f && c != '(' && c != ')' && c != '"' && c != ';';
 }
 
+/* An atom holding a character that is no idchar (',' ';' '[' ']' '{'
+ * '}') or running into a string is a reserved token: malformed, as in
+ * "data\"a\"" or "$a,b". */
+static void
+reserved(struct lexer *lx, const struct token *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->len; i++)
+		if (strchr(",[]{}", t->s[i]))
+			lex_error(lx, t->line, "'%.*s' is not a token ('%c' is reserved)",
+			          (int)(t->len > 40 ? 40 : t->len), t->s, t->s[i]);
+	if (lx->p < lx->end && *lx->p == '"')
+		lex_error(lx, t->line, "no space between '%.*s' and a string", (int)(t->len > 40 ? 40 : t->len), t->s);
+}
+
 /* Skip a block comment starting at p ("(;"), nesting; returns its end. */
 static const char *
 skip_block_comment(struct lexer *lx, const char *p)
@@ -125,7 +141,12 @@ scan(struct lexer *lx)
 		if (p >= lx->end)
 			lex_error(lx, t.line, "unterminated string");
 		t.kind = T_STRING, t.s = s, t.len = (size_t)(p - s);
-		lx->p = p + 1;
+		/* the text is Unicode: escapes aside, a string's bytes are UTF-8 */
+		if (!utf8_valid((const uint8_t *)s, t.len))
+			lex_error(lx, t.line, "malformed UTF-8 encoding in a string");
+		lx->p = ++p;
+		if (p < lx->end && (*p == '"' || atom_char((unsigned char)*p)))
+			lex_error(lx, t.line, "no space between a string and what follows it");
 		return t;
 	}
 	if (!atom_char((unsigned char)*p))
@@ -136,6 +157,7 @@ scan(struct lexer *lx)
 		p++;
 	t.len = (size_t)(p - t.s);
 	lx->p = p;
+	reserved(lx, &t);
 	return t;
 }
 
@@ -194,9 +216,13 @@ put_utf8(uint8_t *out, uint32_t *n, uint32_t cp)
 uint8_t *
 lex_string(struct lexer *lx, const struct token *t, uint32_t *len)
 {
-	uint8_t *out = arena_alloc(lx->a, t->len + 1);
+	uint8_t *out;
 	const char *p = t->s, *end = t->s + t->len;
 	uint32_t n = 0;
+
+	if (t->len > UINT32_MAX) /* a length is 32 bits */
+		lex_error(lx, t->line, "string of %zu bytes, longer than 4 GiB", t->len);
+	out = arena_alloc(lx->a, t->len + 1);
 
 	while (p < end) {
 		char c = *p++;

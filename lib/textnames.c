@@ -90,6 +90,8 @@ names_add(struct names *ns, const char *id, size_t len, uint32_t index)
 	if (ns->slots[h])
 		return ns->v[ns->slots[h] - 1].index == index;
 	if (ns->n == ns->cap) {
+		if (ns->cap >= UINT32_MAX / 2)
+			fatal("more than %u $ids", ns->cap);
 		ns->v = arena_grow(ns->a, ns->v, ns->n, ns->cap ? 2 * (size_t)ns->cap : 64, sizeof *ns->v);
 		ns->cap = ns->cap ? 2 * ns->cap : 64;
 	}

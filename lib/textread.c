@@ -7,16 +7,47 @@
  * (type N).  Bodies are flat instruction sequences; only constant
  * expressions may be folded.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "diag.h"
+#include "modlimits.h"
 #include "module.h"
 #include "textlex.h"
 
 #include "textread.h"
 
+
+void
+tr_within(struct parser *P, uint32_t line, int limit, uint64_t n, const char *what, ...)
+{
+	char w[200], msg[400];
+	va_list ap;
+
+	if (n <= limits[limit])
+		return;
+	va_start(ap, what);
+	vsnprintf(w, sizeof w, what, ap);
+	va_end(ap);
+	ERR(P, line, "%s", limit_exceeded(limit, n, w, msg, sizeof msg));
+}
+
+/* A count about to grow past n: a uint32_t must not wrap (with the
+ * limits lifted, nothing else stops it). */
+static void
+count_fits(struct parser *P, uint32_t n)
+{
+	if (n == UINT32_MAX)
+		ERR(P, P->lx.line, "more than 4294967295 of a kind");
+}
+
+/* Appends to an arena array of n elements, doubling at powers of two. */
+#define GROW(P, arr, n) \
+	(count_fits((P), (n)), (((n) & ((n) - 1)) == 0) ? \
+	 (void)((arr) = arena_grow((P)->a, (arr), (n), (n) ? 2 * (size_t)(n) : 4, sizeof *(arr))) : (void)0)
 
 /* ---- tokens ---- */
 
@@ -198,10 +229,23 @@ valtype(struct parser *P)
 	return valtype_atom(P, &t);
 }
 
+/* A name (imports, exports): a string whose bytes, escapes decoded,
+ * are UTF-8. */
+static char *
+name_string(struct parser *P, const struct token *t, uint32_t *len)
+{
+	char *s = (char *)lex_string(&P->lx, t, len);
+
+	if (!utf8_valid((const uint8_t *)s, *len))
+		ERR(P, t->line, "malformed UTF-8 encoding in a name");
+	return s;
+}
+
 /* Growable byte vector in the arena. */
 static void
 push_byte(struct parser *P, uint8_t **v, uint32_t *n, uint8_t b)
 {
+	count_fits(P, *n);
 	if ((*n & (*n - 1)) == 0 || *n == 0)
 		*v = arena_grow(P->a, *v, *n, *n ? 2 * (size_t)*n : 4, 1);
 	(*v)[(*n)++] = b;
@@ -219,25 +263,38 @@ reftype(struct parser *P)
 	return vt;
 }
 
-/* (param t*)* (result t*)* into a function type.  While a function's
- * header is read (P->paramnames set), (param $x t) names a local. */
+/* What param_results takes: params at all, params with $ids (not in
+ * block types, call_indirect and select). */
+enum { PR_PARAMS = 1, PR_IDS = 2 };
+
+/* (param t*)* (result t*)* into a function type, params first.  While a
+ * function's header is read (P->paramnames set), (param $x t) names a
+ * local. */
 static void
-param_results(struct parser *P, struct functype *ft, int allow_params)
+param_results(struct parser *P, struct functype *ft, int flags)
 {
+	int seen_result = 0;
+
 	while (peek_group(P, "param") || peek_group(P, "result")) {
 		struct token kw, id;
 		int is_param;
 		next(P);
 		kw = next(P);
 		is_param = tok_is(&kw, "param");
-		if (is_param && !allow_params)
+		if (is_param && !(flags & PR_PARAMS))
 			ERR(P, kw.line, "unexpected param");
+		if (is_param && seen_result)
+			ERR(P, kw.line, "a param after a result");
+		seen_result |= !is_param;
 		id = peek(P);
 		if (is_param && is_id(&id)) {
+			if (!(flags & PR_IDS))
+				ERR(P, id.line, "a named param where only types may stand");
 			next(P);
 			if (P->paramnames)
 				define_id(P, P->paramnames, ft->nparams, &id);
 			push_byte(P, &ft->params, &ft->nparams, valtype(P));
+			tr_within(P, kw.line, LIM_PARAMS, ft->nparams, "parameters");
 			expect_rp(P);
 			continue;
 		}
@@ -248,6 +305,8 @@ param_results(struct parser *P, struct functype *ft, int allow_params)
 			else
 				push_byte(P, &ft->results, &ft->nresults, vt);
 		}
+		tr_within(P, kw.line, LIM_PARAMS, ft->nparams, "parameters");
+		tr_within(P, kw.line, LIM_RESULTS, ft->nresults, "results");
 		expect_rp(P);
 	}
 }
@@ -265,6 +324,7 @@ add_type(struct parser *P, const struct functype *ft)
 {
 	struct module *m = P->m;
 
+	tr_within(P, P->lx.line, LIM_TYPES, (uint64_t)m->ntypes + 1, "types");
 	if ((m->ntypes & (m->ntypes - 1)) == 0)
 		m->types = arena_grow(P->a, m->types, m->ntypes, m->ntypes ? 2 * (size_t)m->ntypes : 4, sizeof *m->types);
 	m->types[m->ntypes] = *ft;
@@ -300,14 +360,14 @@ use_type(struct parser *P, uint32_t idx)
  * explicit params and results, if any, must match it; without, it is
  * the first equal type, resolved once all types are known. */
 static uint32_t
-typeuse(struct parser *P, uint32_t line)
+typeuse(struct parser *P, uint32_t line, int flags)
 {
 	struct functype ft = {0};
 	const struct functype *t;
 	uint32_t idx;
 
 	if (!peek_group(P, "type")) {
-		param_results(P, &ft, 1);
+		param_results(P, &ft, flags);
 		return implicit_type(P, &ft);
 	}
 	group(P, "type");
@@ -315,7 +375,7 @@ typeuse(struct parser *P, uint32_t line)
 	if (idx >= IMPLICIT_TYPE)
 		ERR(P, line, "unknown type %u", idx);
 	expect_rp(P);
-	param_results(P, &ft, 1);
+	param_results(P, &ft, flags);
 	if (!ft.nparams && !ft.nresults)
 		return idx;
 	if ((t = use_type(P, idx))) {
@@ -333,7 +393,7 @@ typeuse(struct parser *P, uint32_t line)
 }
 
 static void
-limits(struct parser *P, struct limits *l)
+limitpair(struct parser *P, struct limits *l)
 {
 	struct token t = next(P);
 	uint64_t v;
@@ -474,13 +534,14 @@ v128_const(struct parser *P, struct instr *in)
 		;
 	if (s == 6)
 		ERR(P, t.line, "expected a v128 shape");
+	instr_v128(P->a, in);
 	for (i = 0; i < shapes[s].lanes; i++) {
 		uint64_t v;
 		uint32_t f;
 		int bytes = shapes[s].bits / 8;
 		t = peek(P);
 		if (t.kind != T_ATOM || !strchr("0123456789+-in", t.s[0]))
-			ERR(P, in->line, "v128.const %s needs %d lanes, found %d", shapes[s].shape,
+			ERR(P, in->pos, "v128.const %s needs %d lanes, found %d", shapes[s].shape,
 			    shapes[s].lanes, i);
 		next(P);
 		if (shapes[s].is_float && bytes == 4) {
@@ -503,6 +564,8 @@ void
 tr_push_label(struct parser *P, const struct token *id)
 {
 	if (P->nlabels == P->caplabels) {
+		if (P->caplabels >= UINT32_MAX / 2) /* with the limits lifted */
+			ERR(P, P->lx.line, "blocks nested too deeply");
 		P->labels = arena_grow(P->a, P->labels, P->nlabels, P->caplabels ? 2 * (size_t)P->caplabels : 64,
 		                       sizeof *P->labels);
 		P->caplabels = P->caplabels ? 2 * P->caplabels : 64;
@@ -511,6 +574,8 @@ tr_push_label(struct parser *P, const struct token *id)
 	P->labels[P->nlabels].len = id ? (uint32_t)id->len : 0;
 	P->labels[P->nlabels].shadowed = id ? names_set(&P->labelids, id->s, id->len, P->nlabels) : -1;
 	P->nlabels++;
+	/* the function's own block, labels[0], is no nesting */
+	tr_within(P, P->lx.line, LIM_NESTING, P->nlabels - 1, "depth of nested blocks");
 }
 
 /* Closes the innermost block: its id names the one it shadowed again. */
@@ -534,17 +599,17 @@ blocktype(struct parser *P, struct instr *in)
 		next(P);
 	tr_push_label(P, is_id(&id) ? &id : NULL);
 	if (peek_group(P, "type")) {
-		in->bt.is_index = 1;
-		in->bt.index = typeuse(P, in->line);
+		in->valtype = BT_INDEX;
+		in->idx = typeuse(P, in->pos, PR_PARAMS);
 		return;
 	}
-	param_results(P, &ft, 1);
+	param_results(P, &ft, PR_PARAMS);
 	if (ft.nparams == 0 && ft.nresults <= 1) {
-		in->bt.valtype = ft.nresults ? ft.results[0] : T_EMPTY;
+		in->valtype = ft.nresults ? ft.results[0] : T_EMPTY;
 		return;
 	}
-	in->bt.is_index = 1;
-	in->bt.index = implicit_type(P, &ft);
+	in->valtype = BT_INDEX;
+	in->idx = implicit_type(P, &ft);
 }
 
 static void
@@ -586,7 +651,7 @@ immediates(struct parser *P, struct instr *in)
 			v[n++] = index_ref(P, REF_LABEL);
 		}
 		if (!n)
-			ERR(P, in->line, "br_table needs at least a default label");
+			ERR(P, in->pos, "br_table needs at least a default label");
 		in->n = n - 1;
 		in->targets = v;
 		in->idx = v[n - 1];
@@ -594,7 +659,7 @@ immediates(struct parser *P, struct instr *in)
 	}
 	case IMM_CALLIND:
 		in->idx2 = peek_number(P) ? index_ref(P, NS_TABLE) : 0;
-		in->idx = typeuse(P, in->line);
+		in->idx = typeuse(P, in->pos, PR_PARAMS);
 		break;
 	case IMM_MEM: memarg(P, in); break;
 	case IMM_MEMLANE: memarg(P, in); in->idx = lane(P); break;
@@ -631,6 +696,7 @@ immediates(struct parser *P, struct instr *in)
 	case IMM_V128: v128_const(P, in); break;
 	case IMM_LANE: in->idx = lane(P); break;
 	case IMM_SHUFFLE:
+		instr_v128(P->a, in);
 		for (i = 0; i < 16; i++)
 			in->u.v128[i] = (uint8_t)lane(P);
 		break;
@@ -661,7 +727,7 @@ tr_instr(struct parser *P, const struct token *t, struct instr *in)
 
 	build_optable();
 	memset(in, 0, sizeof *in);
-	in->line = t->line;
+	in->pos = t->line;
 	if (t->kind != T_ATOM || (op = find_op(t)) < 0)
 		ERR(P, t->line, "unknown instruction '%.*s'", (int)(t->len > 40 ? 40 : t->len), t->s ? t->s : "");
 	if (op == OP_SELECT && peek_group(P, "result"))
@@ -669,33 +735,43 @@ tr_instr(struct parser *P, const struct token *t, struct instr *in)
 	in->op = (uint16_t)op;
 	immediates(P, in);
 	if (op == OP_END || op == OP_ELSE) {
+		/* end $label, else $label: the label of the block they close */
 		struct token id = peek(P);
-		if (is_id(&id))
-			next(P); /* end $label: a comment, in effect */
+		if (is_id(&id)) {
+			const struct label *l = P->nlabels > 1 ? &P->labels[P->nlabels - 1] : NULL;
+			next(P);
+			if (!l || !l->id || l->len != id.len || memcmp(l->id, id.s, id.len))
+				ERR(P, id.line, "mismatching label %.*s", (int)(id.len > 60 ? 60 : id.len), id.s);
+		}
 		if (op == OP_END && P->nlabels > 1)
 			tr_pop_label(P);
 	}
 }
 
+/* A new instruction at the end of the body being read.  The pointer
+ * stays good until the next tr_slot. */
 struct instr *
 tr_slot(struct parser *P)
 {
-	if (P->nscratch == P->capscratch) {
-		P->scratch = arena_grow(P->a, P->scratch, P->nscratch, P->capscratch ? 2 * P->capscratch : 256,
-		                        sizeof *P->scratch);
-		P->capscratch = P->capscratch ? 2 * P->capscratch : 256;
-	}
-	return &P->scratch[P->nscratch++];
+	tr_within(P, P->lx.line, LIM_BODY_SIZE, (uint64_t)P->body->n + 1, "instructions in a body");
+	return vec_push(P->body);
+}
+
+static void
+body_start(struct parser *P)
+{
+	vec_reset(P->body, sizeof(struct instr));
+	P->nlabels = 0;
+	names_clear(&P->labelids);
 }
 
 static struct instr *
-scratch_copy(struct parser *P, uint32_t *n)
+body_take(struct parser *P, uint32_t *n)
 {
-	struct instr *v = arena_array(P->a, P->nscratch, sizeof *v);
+	size_t len;
+	struct instr *v = vec_take(P->body, P->a, &len);
 
-	memcpy(v, P->scratch, P->nscratch * sizeof *v);
-	*n = (uint32_t)P->nscratch;
-	P->nscratch = 0;
+	*n = (uint32_t)len;
 	return v;
 }
 
@@ -706,9 +782,7 @@ body(struct parser *P, struct func *f)
 {
 	struct token t;
 
-	P->nscratch = 0;
-	P->nlabels = 0;
-	names_clear(&P->labelids);
+	body_start(P);
 	tr_push_label(P, NULL); /* the function's own block */
 	while ((t = next(P)).kind != T_RP) {
 		if (t.kind == T_LP)
@@ -719,7 +793,7 @@ body(struct parser *P, struct func *f)
 			tr_instr(P, &t, tr_slot(P));
 	}
 	tr_emit_end(P, t.line);
-	f->code = scratch_copy(P, &f->ncode);
+	f->code = body_take(P, &f->ncode);
 }
 
 /* Instructions, flat or folded, up to ')'. */
@@ -728,9 +802,7 @@ expr_until_rp(struct parser *P, struct expr *e)
 {
 	struct token t;
 
-	P->nscratch = 0;
-	P->nlabels = 0;
-	names_clear(&P->labelids);
+	body_start(P);
 	while ((t = next(P)).kind != T_RP) {
 		if (t.kind == T_LP)
 			tr_folded(P);
@@ -740,7 +812,7 @@ expr_until_rp(struct parser *P, struct expr *e)
 			ERR(P, t.line, "expected an instruction");
 	}
 	tr_emit_end(P, t.line);
-	e->code = scratch_copy(P, &e->n);
+	e->code = body_take(P, &e->n);
 }
 
 /* One folded instruction (its '(' not yet read) as an expression. */
@@ -750,12 +822,10 @@ folded_expr(struct parser *P, struct expr *e)
 	uint32_t line = peek(P).line;
 
 	expect_lp(P);
-	P->nscratch = 0;
-	P->nlabels = 0;
-	names_clear(&P->labelids);
+	body_start(P);
 	tr_folded(P);
 	tr_emit_end(P, line);
-	e->code = scratch_copy(P, &e->n);
+	e->code = body_take(P, &e->n);
 }
 
 /* A global's initializer: the rest of the (global ...) field. */
@@ -786,8 +856,8 @@ func_list(struct parser *P, struct elem *e)
 	uint32_t n = 0;
 
 	while (peek(P).kind == T_ATOM) {
-		if ((n & (n - 1)) == 0)
-			e->funcs = arena_grow(P->a, e->funcs, n, n ? 2 * (size_t)n : 4, sizeof *e->funcs);
+		tr_within(P, peek(P).line, LIM_ELEM_ITEMS, (uint64_t)n + 1, "elements of a segment");
+		GROW(P, e->funcs, n);
 		e->funcs[n++] = index_ref(P, NS_FUNC);
 	}
 	e->n = n;
@@ -827,8 +897,8 @@ elem_items_after_type(struct parser *P, struct elem *e)
 		} else {
 			folded_expr(P, &x);
 		}
-		if ((e->n & (e->n - 1)) == 0)
-			e->exprs = arena_grow(P->a, e->exprs, e->n, e->n ? 2 * (size_t)e->n : 4, sizeof *e->exprs);
+		tr_within(P, P->lx.line, LIM_ELEM_ITEMS, (uint64_t)e->n + 1, "elements of a segment");
+		GROW(P, e->exprs, e->n);
 		e->exprs[e->n++] = x;
 	}
 	t = next(P);
@@ -845,14 +915,30 @@ field_type(struct parser *P)
 
 	opt_id(P, NS_TYPE, P->m->ntypes);
 	group(P, "func");
-	param_results(P, &ft, 1);
+	param_results(P, &ft, PR_PARAMS | PR_IDS);
 	expect_rp(P);
 	expect_rp(P);
 	add_type(P, &ft);
 }
 
-#define GROW(P, arr, n) \
-	((((n) & ((n) - 1)) == 0) ? (void)((arr) = arena_grow((P)->a, (arr), (n), (n) ? 2 * (size_t)(n) : 4, sizeof *(arr))) : (void)0)
+
+/* The limits a table or memory definition must keep. */
+static void
+table_within(struct parser *P, const struct tabletype *t, uint32_t line)
+{
+	struct module *m = P->m;
+
+	tr_within(P, line, LIM_TABLES, (uint64_t)m->ntables_imported + m->ntables, "tables");
+	tr_within(P, line, LIM_TABLE_SIZE, t->lim.min, "table size");
+}
+
+/* Past 65536 pages a memory is invalid, which the validator reports. */
+static void
+memory_within(struct parser *P, const struct limits *l, uint32_t line)
+{
+	if (l->min <= 65536)
+		tr_within(P, line, LIM_MEMORY_PAGES, l->min, "memory size in pages");
+}
 
 /* (export "name") abbreviations inside a definition of index in kind. */
 static void
@@ -867,10 +953,11 @@ inline_exports(struct parser *P, uint8_t kind, uint32_t index)
 		t = next(P);
 		if (t.kind != T_STRING)
 			ERR(P, t.line, "expected the export name");
+		tr_within(P, t.line, LIM_EXPORTS, (uint64_t)m->nexports + 1, "exports");
 		GROW(P, m->exports, m->nexports);
 		e = &m->exports[m->nexports++];
 		e->line = t.line;
-		e->name = (char *)lex_string(&P->lx, &t, &e->namelen);
+		e->name = name_string(P, &t, &e->namelen);
 		e->kind = kind;
 		e->index = index;
 		expect_rp(P);
@@ -885,25 +972,29 @@ static void
 import_desc(struct parser *P, struct import *im, uint8_t k, uint32_t line, int with_id)
 {
 	struct module *m = P->m;
-	uint32_t ndefined[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
+	uint32_t ndefined[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals}, d;
 
-	/* indices count imports first: keep the text in that order */
-	if (ndefined[k])
-		ERR(P, line, "%s import after a %s definition", kinds[k], kinds[k]);
+	/* indices count imports first: imports come before every
+	 * function, table, memory and global definition */
+	for (d = 0; d < 4; d++)
+		if (ndefined[d])
+			ERR(P, line, "%s import after a %s definition", kinds[k], kinds[d]);
 	im->kind = k;
 	switch (k) {
 	case EXT_FUNC:
 		opt_id(P, with_id ? NS_FUNC : -1, m->nfuncs_imported++);
-		im->type = typeuse(P, line);
+		im->type = typeuse(P, line, PR_PARAMS | PR_IDS);
 		break;
 	case EXT_TABLE:
 		opt_id(P, with_id ? NS_TABLE : -1, m->ntables_imported++);
-		limits(P, &im->table.lim);
+		limitpair(P, &im->table.lim);
 		im->table.elemtype = reftype(P);
+		table_within(P, &im->table, line);
 		break;
 	case EXT_MEMORY:
 		opt_id(P, with_id ? NS_MEM : -1, m->nmems_imported++);
-		limits(P, &im->mem);
+		limitpair(P, &im->mem);
+		memory_within(P, &im->mem, line);
 		break;
 	case EXT_GLOBAL:
 		opt_id(P, with_id ? NS_GLOBAL : -1, m->nglobals_imported++);
@@ -923,14 +1014,15 @@ import_names(struct parser *P, uint32_t line)
 
 	if (t.kind != T_STRING)
 		ERR(P, t.line, "expected the module name");
+	tr_within(P, line, LIM_IMPORTS, (uint64_t)m->nimports + 1, "imports");
 	GROW(P, m->imports, m->nimports);
 	im = &m->imports[m->nimports++];
 	im->line = line;
-	im->module = (char *)lex_string(&P->lx, &t, &im->modlen);
+	im->module = name_string(P, &t, &im->modlen);
 	t = next(P);
 	if (t.kind != T_STRING)
 		ERR(P, t.line, "expected the field name");
-	im->field = (char *)lex_string(&P->lx, &t, &im->fieldlen);
+	im->field = name_string(P, &t, &im->fieldlen);
 	return im;
 }
 
@@ -986,6 +1078,7 @@ inline_elem(struct parser *P, struct tabletype *t, uint32_t index, uint32_t line
 	struct elem *e;
 
 	t->elemtype = reftype(P);
+	tr_within(P, line, LIM_ELEM_SEGMENTS, (uint64_t)m->nelems + 1, "element segments");
 	GROW(P, m->elems, m->nelems);
 	e = &m->elems[m->nelems++];
 	memset(e, 0, sizeof *e);
@@ -1014,6 +1107,7 @@ inline_data(struct parser *P, struct limits *l, uint32_t index, uint32_t line)
 	struct data *d;
 	struct token t;
 
+	tr_within(P, line, LIM_DATA_SEGMENTS, (uint64_t)m->ndatas + 1, "data segments");
 	GROW(P, m->datas, m->ndatas);
 	d = &m->datas[m->ndatas++];
 	memset(d, 0, sizeof *d);
@@ -1055,8 +1149,13 @@ locals(struct parser *P, struct func *f, uint32_t nparams)
 			while (peek(P).kind == T_ATOM)
 				push_byte(P, &f->locals, &nlocals, valtype(P));
 		}
+		/* the parameters count too, when the type is known yet */
+		tr_within(P, id.line, LIM_LOCALS, (uint64_t)(nparams == UINT32_MAX ? 0 : nparams) + nlocals,
+		          "locals of a function (parameters included)");
+		tr_within(P, id.line, LIM_MODULE_LOCALS, P->nlocals + nlocals, "locals declared in the module");
 		expect_rp(P);
 	}
+	P->nlocals += nlocals;
 	f->nlocals = nlocals;
 }
 
@@ -1072,12 +1171,13 @@ field_func(struct parser *P, uint32_t line)
 	inline_exports(P, EXT_FUNC, index);
 	if (inline_import(P, EXT_FUNC, line))
 		return;
+	tr_within(P, line, LIM_FUNCTIONS, (uint64_t)m->nfuncs + 1, "functions");
 	GROW(P, m->funcs, m->nfuncs);
 	f = &m->funcs[m->nfuncs++];
 	f->line = line;
 	names_clear(&P->locals);
 	P->paramnames = &P->locals;
-	f->type = typeuse(P, line);
+	f->type = typeuse(P, line, PR_PARAMS | PR_IDS);
 	P->paramnames = NULL;
 	ft = use_type(P, f->type);
 	locals(P, f, ft ? ft->nparams : UINT32_MAX);
@@ -1099,11 +1199,12 @@ field_table(struct parser *P, uint32_t line)
 	t = &m->tables[m->ntables++];
 	memset(t, 0, sizeof *t);
 	if (peek_number(P)) {
-		limits(P, &t->lim);
+		limitpair(P, &t->lim);
 		t->elemtype = reftype(P);
 	} else {
 		inline_elem(P, t, index, line);
 	}
+	table_within(P, t, line);
 	expect_rp(P);
 }
 
@@ -1124,7 +1225,8 @@ field_memory(struct parser *P, uint32_t line)
 	if (peek_group(P, "data"))
 		inline_data(P, l, index, line);
 	else
-		limits(P, l);
+		limitpair(P, l);
+	memory_within(P, l, line);
 	expect_rp(P);
 }
 
@@ -1139,6 +1241,7 @@ field_global(struct parser *P, uint32_t line)
 	inline_exports(P, EXT_GLOBAL, index);
 	if (inline_import(P, EXT_GLOBAL, line))
 		return;
+	tr_within(P, line, LIM_GLOBALS, (uint64_t)m->nglobals + 1, "globals");
 	GROW(P, m->globals, m->nglobals);
 	g = &m->globals[m->nglobals++];
 	memset(g, 0, sizeof *g);
@@ -1159,10 +1262,11 @@ field_export(struct parser *P, uint32_t line)
 
 	if (t.kind != T_STRING)
 		ERR(P, t.line, "expected the export name");
+	tr_within(P, line, LIM_EXPORTS, (uint64_t)m->nexports + 1, "exports");
 	GROW(P, m->exports, m->nexports);
 	e = &m->exports[m->nexports++];
 	e->line = line;
-	e->name = (char *)lex_string(&P->lx, &t, &e->namelen);
+	e->name = name_string(P, &t, &e->namelen);
 	expect_lp(P);
 	kw = next(P);
 	for (k = 0; k < 4 && !tok_is(&kw, kinds[k]); k++)
@@ -1182,6 +1286,7 @@ field_elem(struct parser *P, uint32_t line)
 	struct elem *e;
 	struct token t;
 
+	tr_within(P, line, LIM_ELEM_SEGMENTS, (uint64_t)m->nelems + 1, "element segments");
 	GROW(P, m->elems, m->nelems);
 	e = &m->elems[m->nelems++];
 	memset(e, 0, sizeof *e);
@@ -1217,6 +1322,7 @@ field_data(struct parser *P, uint32_t line)
 	struct data *d;
 	struct token t;
 
+	tr_within(P, line, LIM_DATA_SEGMENTS, (uint64_t)m->ndatas + 1, "data segments");
 	GROW(P, m->datas, m->ndatas);
 	d = &m->datas[m->ndatas++];
 	memset(d, 0, sizeof *d);
@@ -1379,8 +1485,9 @@ patch_code(struct instr *code, uint32_t n, const uint32_t *map, uint32_t nmap)
 
 	for (i = 0; i < n; i++) {
 		struct instr *in = &code[i];
-		if (in->bt.is_index && in->bt.index >= IMPLICIT_TYPE && in->bt.index - IMPLICIT_TYPE < nmap)
-			in->bt.index = map[in->bt.index - IMPLICIT_TYPE];
+		if (opinfo[in->op].imm == IMM_BLOCK && in->valtype == BT_INDEX &&
+		    in->idx >= IMPLICIT_TYPE && in->idx - IMPLICIT_TYPE < nmap)
+			in->idx = map[in->idx - IMPLICIT_TYPE];
 		if (in->op == OP_CALL_INDIRECT && in->idx >= IMPLICIT_TYPE && in->idx - IMPLICIT_TYPE < nmap)
 			in->idx = map[in->idx - IMPLICIT_TYPE];
 	}
@@ -1426,9 +1533,50 @@ resolve_implicit(struct parser *P)
 		patch_code(m->datas[i].offset.code, m->datas[i].offset.n, map, P->nimplicit);
 }
 
+/* "(module $id?" */
+static void
+module_head(struct parser *P)
+{
+	struct module *m = P->m;
+	struct token t;
+
+	group(P, "module");
+	t = peek(P);
+	if (is_id(&t)) {
+		next(P);
+		m->modname = arena_alloc(P->a, t.len);
+		m->modnamelen = unescape_id(t.s + 1, (uint32_t)t.len - 1, m->modname);
+		m->has_modname = 1;
+	}
+}
+
+/* Module fields and custom sections up to the token end (')' or the
+ * end of the text). */
+static void
+fields(struct parser *P, enum tok end)
+{
+	struct token t;
+
+	for (;;) {
+		t = next(P);
+		if (t.kind == end)
+			return;
+		if (t.kind == T_CUSTOM) {
+			custom(P, &t);
+			continue;
+		}
+		if (t.kind != T_LP)
+			ERR(P, t.line, end == T_RP ? "expected a module field or ')'" : "expected a module field");
+		t = next(P);
+		module_field(P, &t);
+	}
+}
+
 struct module *
 read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 {
+	/* static: an input error's longjmp must not lose it (see vec) */
+	static _Thread_local struct vec body;
 	struct parser P = {0};
 	struct module *m = arena_alloc(a, sizeof *m);
 	struct token t;
@@ -1436,46 +1584,31 @@ read_text(struct arena *a, const char *filename, const char *buf, size_t len)
 
 	m->arena = a;
 	m->filename = filename;
+	m->text = 1;
 	P.m = m;
 	P.a = a;
 	P.buf = buf;
 	P.len = len;
+	P.body = &body;
 	/* all temporaries in the arena: an input error may longjmp out
 	 * (diag_catch), and freeing the arena then frees everything */
 	for (k = 0; k < NNS; k++)
 		P.ns[k].a = a;
 	P.locals.a = P.labelids.a = a;
 	lex_init(&P.lx, a, filename, buf, len);
-	t = next(&P);
-	if (t.kind == T_LP)
-		t = next(&P);
-	if (!tok_is(&t, "module"))
-		ERR(&P, t.line, "expected (module");
-	t = peek(&P);
-	if (is_id(&t)) {
-		next(&P);
-		m->modname = arena_alloc(a, t.len);
-		m->modnamelen = unescape_id(t.s + 1, (uint32_t)t.len - 1, m->modname);
-		m->has_modname = 1;
-	}
-	for (;;) {
-		t = next(&P);
-		if (t.kind == T_RP)
-			break;
-		if (t.kind == T_CUSTOM) {
+	if (peek(&P).kind == T_LP && peek_group(&P, "module")) {
+		module_head(&P);
+		fields(&P, T_RP);
+		while ((t = next(&P)).kind == T_CUSTOM)
 			custom(&P, &t);
-			continue;
-		}
-		if (t.kind != T_LP)
-			ERR(&P, t.line, "expected a module field");
-		t = next(&P);
-		module_field(&P, &t);
+		if (t.kind != T_EOF)
+			ERR(&P, t.line, "text after the module");
+	} else {
+		/* the text format's abbreviation: the fields alone */
+		fields(&P, T_EOF);
 	}
-	while ((t = next(&P)).kind == T_CUSTOM)
-		custom(&P, &t);
-	if (t.kind != T_EOF)
-		ERR(&P, t.line, "text after the module");
 	resolve_implicit(&P);
 	set_funcnames(&P);
+	mod_index(m);
 	return m;
 }

@@ -61,11 +61,16 @@ struct parser {
 	uint32_t nimplicit;
 	struct typecheck *checks;   /* (type N) uses naming a later type */
 	uint32_t nchecks;
-	struct instr *scratch;      /* one body at a time */
-	size_t nscratch, capscratch;
+	struct vec *body;           /* instructions, one body at a time */
+	uint64_t nlocals;           /* locals declared so far, all functions */
 };
 
 #define ERR(P, line, ...) lex_error(&(P)->lx, (line), __VA_ARGS__)
+
+/* n against an implementation limit (modlimits.h); over it, an error at
+ * line naming what (a printf format). */
+void tr_within(struct parser *, uint32_t line, int limit, uint64_t n, const char *what, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* textread.c */
 void tr_instr(struct parser *, const struct token *, struct instr *);

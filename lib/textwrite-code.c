@@ -92,8 +92,10 @@ put_valtype(struct out *o, uint8_t t)
 }
 
 static void
-put_blocktype(struct out *o, const struct blocktype *bt)
+put_blocktype(struct out *o, const struct instr *in)
 {
+	struct blocktype b = instr_bt(in), *bt = &b;
+
 	if (bt->is_index) {
 		out_mem(o, " (type ", 7);
 		out_u(o, bt->index);
@@ -184,7 +186,7 @@ tw_instr(struct out *o, const struct instr *in)
 	switch (kind) {
 	case IMM_NONE: case IMM_MEMIDX: case IMM_MEMCOPY:
 		break;
-	case IMM_BLOCK: put_blocktype(o, &in->bt); break;
+	case IMM_BLOCK: put_blocktype(o, in); break;
 	case IMM_LABEL: case IMM_FUNC: case IMM_LOCAL: case IMM_GLOBAL: case IMM_TABLE:
 	case IMM_DATA: case IMM_ELEM: case IMM_MEMINIT: case IMM_LANE:
 	case IMM_BRTABLE: case IMM_CALLIND: case IMM_TABLEINIT: case IMM_TABLECOPY:

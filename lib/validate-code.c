@@ -54,6 +54,8 @@ static void
 push_val(struct checker *K, uint8_t t)
 {
 	if (K->nvals == K->capvals) {
+		if (K->capvals >= UINT32_MAX / 2) /* with the limits lifted */
+			FAIL(K, "operand stack deeper than 2^31");
 		K->vals = arena_grow(K->a, K->vals, K->nvals, K->capvals ? 2 * (size_t)K->capvals : 256, 1);
 		K->capvals = K->capvals ? 2 * K->capvals : 256;
 	}
@@ -107,6 +109,8 @@ push_ctrl(struct checker *K, uint16_t op, const uint8_t *p, uint32_t np, const u
 	struct ctrl *c;
 
 	if (K->nctrls == K->capctrls) {
+		if (K->capctrls >= UINT32_MAX / 2)
+			FAIL(K, "blocks nested deeper than 2^31");
 		K->ctrls = arena_grow(K->a, K->ctrls, K->nctrls, K->capctrls ? 2 * (size_t)K->capctrls : 64,
 		                      sizeof *K->ctrls);
 		K->capctrls = K->capctrls ? 2 * K->capctrls : 64;
@@ -457,11 +461,13 @@ control(struct checker *K, const struct instr *in)
 	const uint8_t *p, *r, *t;
 	uint32_t np, nr, n;
 	struct ctrl c;
+	struct blocktype bt;
 
 	switch (in->op) {
 	case OP_UNREACHABLE: unreachable(K); break;
 	case OP_BLOCK: case OP_LOOP: case OP_IF:
-		block_types(K, &in->bt, &p, &np, &r, &nr);
+		bt = instr_bt(in);
+		block_types(K, &bt, &p, &np, &r, &nr);
 		if (in->op == OP_IF)
 			pop_val(K, T_I32);
 		pop_vals(K, p, np);

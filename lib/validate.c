@@ -17,7 +17,7 @@ void
 verr(const struct vctx *v, const struct instr *in, const char *fmt, ...)
 {
 	char msg[600], where[300] = "";
-	uint32_t line = in && in->line ? in->line : v->line, len;
+	uint32_t line = in && v->m->text && in->pos ? in->pos : v->line, len;
 	const char *name;
 	va_list ap;
 
@@ -31,10 +31,10 @@ verr(const struct vctx *v, const struct instr *in, const char *fmt, ...)
 		else
 			snprintf(where, sizeof where, "in function %u: ", v->func);
 	}
-	if (in && in->op < NOPS && (in->line || in->offset))
+	if (in && in->op < NOPS && in->pos)
 		snprintf(where + strlen(where), sizeof where - strlen(where), "%s: ", opinfo[in->op].name);
-	if (!line && in && in->offset)
-		error_offset(v->m->filename, in->offset, "%s%s", where, msg);
+	if (in && !v->m->text && in->pos)
+		error_offset(v->m->filename, in->pos, "%s%s", where, msg);
 	error_line(v->m->filename, line, "%s%s", where, msg);
 }
 

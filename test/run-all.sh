@@ -5,9 +5,8 @@
 # Exits non-zero if anything failed.
 # usage: test/run-all.sh [SPEC_DIR]
 # Environment: WA_BIN, the tools' directory (default bin, as for the
-# bats files); FUZZ_SECONDS (default 100) bounds the fuzz smoke test and
-# a third of it the loader's (test/fuzz/load.sh), FUZZ_SECONDS=0 leaves
-# both out (counted as skipped).
+# bats files); FUZZ_SECONDS (default 100) bounds the fuzz smoke test,
+# FUZZ_SECONDS=0 leaves it out (counted as skipped).
 top=$(cd "$(dirname "$0")/.." && pwd)
 # Not make's jobserver: its file descriptors do not reach the tests, and
 # rustc 1.63 panics ("failed to acquire jobserver token") when told of
@@ -77,11 +76,8 @@ if [ -x test/spec/run.sh ]; then
 fi
 if [ "${FUZZ_SECONDS:-100}" -gt 0 ]; then
 	part fuzz-smoke test/fuzz/smoke.sh "${FUZZ_SECONDS:-100}" "$spec"
-	# the runtime's .so loader: libFuzzer, a third of that time
-	part fuzz-load test/fuzz/load.sh $(( (${FUZZ_SECONDS:-100} + 2) / 3 ))
 else
 	add fuzz-smoke 0 0 1 0
-	add fuzz-load 0 0 1 0
 fi
 
 echo

@@ -65,12 +65,79 @@ private_const(struct lower *L, LLVMValueRef init, const char *name)
 	return LLVMConstBitCast(g, L->ptr);
 }
 
+/*
+ * Byte strings (names, parameter and result lists) are uniqued: a
+ * module of a million types has a handful of distinct lists, and each
+ * private global costs LLVM a few hundred bytes.  Open addressing over
+ * the strings made so far, grown at half full: linear in their number.
+ */
+struct conststr {
+	const void *s;
+	uint32_t len;
+	int nul;
+	LLVMValueRef v;
+};
+
+struct consts {
+	struct conststr *slots;
+	uint32_t n, cap;
+};
+
+static uint32_t
+hash_bytes(const void *s, uint32_t len, int nul)
+{
+	const unsigned char *p = s;
+	uint32_t h = 2166136261u ^ (uint32_t)nul;
+
+	while (len--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static struct conststr *
+const_slot(struct consts *c, const void *s, uint32_t len, int nul)
+{
+	uint32_t mask = c->cap - 1, h;
+
+	for (h = hash_bytes(s, len, nul) & mask; c->slots[h].v; h = (h + 1) & mask) {
+		const struct conststr *e = &c->slots[h];
+		if (e->len == len && e->nul == nul && (!len || !memcmp(e->s, s, len)))
+			break;
+	}
+	return &c->slots[h];
+}
+
+static void
+consts_grow(struct consts *c)
+{
+	struct conststr *old = c->slots;
+	uint32_t i, oldcap = c->cap;
+
+	c->cap = c->cap ? 2 * c->cap : 256;
+	c->slots = xcalloc(c->cap, sizeof *c->slots);
+	for (i = 0; i < oldcap; i++)
+		if (old[i].v)
+			*const_slot(c, old[i].s, old[i].len, old[i].nul) = old[i];
+	free(old);
+}
+
 static LLVMValueRef
 bytes(struct lower *L, const void *s, uint32_t len, int nul)
 {
+	struct consts *c = L->consts;
+	struct conststr *e;
+
 	if (!s)
 		return LLVMConstNull(L->ptr);
-	return private_const(L, LLVMConstStringInContext(L->C, s, len, !nul), "str");
+	if (2 * (c->n + 1) > c->cap)
+		consts_grow(c);
+	e = const_slot(c, s, len, nul);
+	if (!e->v) {
+		e->s = s, e->len = len, e->nul = nul;
+		e->v = private_const(L, LLVMConstStringInContext(L->C, s, len, !nul), "str");
+		c->n++;
+	}
+	return e->v;
 }
 
 static LLVMValueRef
@@ -189,11 +256,91 @@ emit_adapter(struct lower *L, uint32_t f)
 	return fn;
 }
 
+/* For a type no function has: the runtime calls a type's trampoline
+ * only to call a function of that type, yet wants one for every type. */
+static LLVMValueRef
+emit_unused_trampoline(struct lower *L)
+{
+	LLVMTypeRef params[3] = {L->ptr, L->ptr, L->ptr};
+	LLVMValueRef fn = LLVMAddFunction(L->M, "wasm_tramp_unused", LLVMFunctionType(L->voidt, params, 3, 0));
+
+	set_func_attrs(L, fn);
+	L->F = fn;
+	L->fidx = UINT32_MAX; /* in no function */
+	L->ctx = LLVMGetParam(fn, 0);
+	memset(L->traps, 0, sizeof L->traps);
+	LLVMPositionBuilderAtEnd(L->B, LLVMAppendBasicBlockInContext(L->C, fn, "entry"));
+	LLVMBuildBr(L->B, trap_block(L, WA_TRAP_UNREACHABLE));
+	return fn;
+}
+
+static uint32_t
+sig_hash(const struct functype *t)
+{
+	uint32_t h = 2166136261u ^ t->nparams ^ (t->nresults << 16), k;
+
+	for (k = 0; k < t->nparams; k++)
+		h = (h ^ t->params[k]) * 16777619u;
+	for (k = 0; k < t->nresults; k++)
+		h = (h ^ t->results[k] ^ 0x80) * 16777619u;
+	return h;
+}
+
+static int
+same_sig(const struct functype *a, const struct functype *b)
+{
+	return a->nparams == b->nparams && a->nresults == b->nresults &&
+	       (!a->nparams || !memcmp(a->params, b->params, a->nparams)) &&
+	       (!a->nresults || !memcmp(a->results, b->results, a->nresults));
+}
+
+/* Trampoline of each type: one per distinct signature some function
+ * (defined or imported) has, shared by equal types; the unused stub
+ * for the rest.  So a module of a million types costs no more
+ * trampolines than it has functions. */
+static LLVMValueRef *
+trampolines(struct lower *L)
+{
+	const struct module *m = L->m;
+	LLVMValueRef *tr = xcalloc(m->ntypes + 1, sizeof *tr), unused = NULL;
+	uint8_t *used = xcalloc(m->ntypes + 1, 1);
+	uint32_t nslots = 16, mask, i, h, *slots;
+
+	for (i = 0; i < m->nfuncs; i++)
+		if (m->funcs[i].type < m->ntypes)
+			used[m->funcs[i].type] = 1;
+	for (i = 0; i < m->nimports; i++)
+		if (m->imports[i].kind == EXT_FUNC && m->imports[i].type < m->ntypes)
+			used[m->imports[i].type] = 1;
+	while (nslots < 2 * (uint64_t)m->ntypes)
+		nslots *= 2;
+	mask = nslots - 1;
+	slots = xcalloc(nslots, sizeof *slots);
+	for (i = 0; i < m->ntypes; i++) {
+		if (!used[i]) {
+			tr[i] = unused ? unused : (unused = emit_unused_trampoline(L));
+			continue;
+		}
+		for (h = sig_hash(&m->types[i]) & mask; slots[h]; h = (h + 1) & mask)
+			if (same_sig(&m->types[slots[h] - 1], &m->types[i]))
+				break;
+		if (slots[h]) {
+			tr[i] = tr[slots[h] - 1];
+		} else {
+			slots[h] = i + 1;
+			tr[i] = emit_trampoline(L, i);
+		}
+	}
+	free(slots);
+	free(used);
+	return tr;
+}
+
 static LLVMValueRef
 types_array(struct lower *L, struct ctypes *T)
 {
 	const struct module *m = L->m;
-	LLVMValueRef *v = xcalloc(m->ntypes + 1, sizeof *v), r;
+	LLVMValueRef *v = xcalloc(m->ntypes + 1, sizeof *v), *tr = trampolines(L), r;
 	uint32_t i;
 
 	for (i = 0; i < m->ntypes; i++) {
@@ -202,11 +349,12 @@ types_array(struct lower *L, struct ctypes *T)
 			u32(L, t->nparams), u32(L, t->nresults),
 			bytes(L, t->nparams ? t->params : NULL, t->nparams, 0),
 			bytes(L, t->nresults ? t->results : NULL, t->nresults, 0),
-			LLVMConstBitCast(emit_trampoline(L, i), L->ptr),
+			LLVMConstBitCast(tr[i], L->ptr),
 		};
 		v[i] = cs(T->functype, f, 5);
 	}
 	r = array(L, T->functype, v, m->ntypes, "types");
+	free(tr);
 	free(v);
 	return r;
 }
@@ -377,6 +525,7 @@ emit_contract(struct lower *L)
 	LLVMValueRef f[WA_CONTRACT_NFIELDS], mems, g;
 
 	make_types(L, &T);
+	L->consts = xcalloc(1, sizeof *L->consts);
 	f[0] = u32(L, WA_CONTRACT_MAGIC);
 	f[1] = u32(L, WA_ABI_VERSION);
 	f[2] = u32(L, sizeof(struct wa_contract));
@@ -409,7 +558,11 @@ emit_contract(struct lower *L)
 	f[29] = const_i64(L, 0); /* cpu_features: wasm-codegen fills it */
 	f[30] = LLVMConstNull(L->ptr);
 	f[31] = m->has_modname ? bytes(L, m->modname, m->modnamelen, 1) : LLVMConstNull(L->ptr);
-	g = LLVMAddGlobal(L->M, T.contract, WA_CONTRACT_SYMBOL);
+	g = LLVMAddGlobal(L->M, T.contract, "");
+	set_symbol(g, WA_CONTRACT_SYMBOL);
 	LLVMSetInitializer(g, cs(T.contract, f, WA_CONTRACT_NFIELDS));
 	LLVMSetGlobalConstant(g, 1);
+	free(L->consts->slots);
+	free(L->consts);
+	L->consts = NULL;
 }

@@ -58,6 +58,8 @@ push_frame(struct lower *L, enum frame_kind kind, const struct blocktype *bt)
 	struct frame *f;
 
 	if (L->nframes == L->framecap) {
+		if (L->framecap >= UINT32_MAX / 2)
+			lower_error(L, "blocks nested deeper than 2^31");
 		L->framecap = L->framecap ? 2 * L->framecap : 64;
 		L->frames = xrealloc(L->frames, L->framecap * sizeof *L->frames);
 	}
@@ -392,6 +394,8 @@ dead_code(struct lower *L, const struct instr *in)
 int
 lower_control(struct lower *L, const struct instr *in)
 {
+	struct blocktype bt;
+
 	if (L->unreachable)
 		return dead_code(L, in);
 	switch (in->op) {
@@ -400,9 +404,9 @@ lower_control(struct lower *L, const struct instr *in)
 		L->unreachable = 1;
 		return 1;
 	case OP_NOP: return 1;
-	case OP_BLOCK: push_frame(L, FR_BLOCK, &in->bt); return 1;
-	case OP_LOOP: begin_loop(L, &in->bt); return 1;
-	case OP_IF: begin_if(L, &in->bt); return 1;
+	case OP_BLOCK: bt = instr_bt(in); push_frame(L, FR_BLOCK, &bt); return 1;
+	case OP_LOOP: bt = instr_bt(in); begin_loop(L, &bt); return 1;
+	case OP_IF: bt = instr_bt(in); begin_if(L, &bt); return 1;
 	case OP_ELSE:
 		if (L->frames[L->nframes - 1].kind != FR_IF)
 			lower_error(L, "else without if");

@@ -21,10 +21,10 @@ lower_error(struct lower *L, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (L->in && L->in->line)
-		error_line(L->file, L->in->line, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
+	if (L->in && L->m->text)
+		error_line(L->file, L->in->pos, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
 	if (L->in)
-		error_offset(L->file, L->in->offset, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
+		error_offset(L->file, L->in->pos, "function %u: %s: %s", L->fidx, opinfo[L->in->op].name, msg);
 	error_line(L->file, 0, "%s", msg);
 }
 
@@ -72,6 +72,8 @@ void
 push(struct lower *L, LLVMValueRef v)
 {
 	if (L->sp == L->stackcap) {
+		if (L->stackcap >= UINT32_MAX / 2) /* with the limits lifted */
+			lower_error(L, "operand stack deeper than 2^31");
 		L->stackcap = L->stackcap ? L->stackcap * 2 : 256;
 		L->stack = xrealloc(L->stack, L->stackcap * sizeof *L->stack);
 	}
@@ -242,19 +244,6 @@ check_interrupt(struct lower *L)
 	LLVMPositionBuilderAtEnd(L->B, cont);
 }
 
-/* Symbol of function idx: its name-section name, else wasm_func_N. */
-const char *
-func_symbol(const struct module *m, uint32_t idx, char *buf, size_t size)
-{
-	uint32_t len;
-	const char *name = mod_funcname(m, idx, &len);
-
-	if (name && len && len == strlen(name))
-		return name;
-	snprintf(buf, size, "wasm_func_%u", idx);
-	return buf;
-}
-
 static void
 add_attr(struct lower *L, LLVMValueRef fn, const char *k, const char *v)
 {
@@ -281,7 +270,6 @@ declare_functions(struct lower *L)
 {
 	const struct module *m = L->m;
 	uint32_t i;
-	char buf[32];
 
 	L->functypes = xcalloc(m->ntypes + 1, sizeof *L->functypes);
 	for (i = 0; i < m->ntypes; i++)
@@ -291,10 +279,10 @@ declare_functions(struct lower *L)
 		uint32_t t = m->funcs[i].type;
 		if (t >= m->ntypes)
 			lower_error(L, "function %u: type %u out of range", m->nfuncs_imported + i, t);
-		L->funcs[i] = LLVMAddFunction(L->M, func_symbol(m, m->nfuncs_imported + i, buf, sizeof buf),
-		                              L->functypes[t]);
+		L->funcs[i] = LLVMAddFunction(L->M, "", L->functypes[t]);
 		set_func_attrs(L, L->funcs[i]);
 	}
+	name_functions(L);
 }
 
 /* Entry block: params and locals into allocas, then the checks every
@@ -332,10 +320,60 @@ begin_function(struct lower *L, uint32_t i)
 	(void)i;
 }
 
+/* The memory, table, segment, function and type an instruction names
+ * exist, and tables copied between hold the same type: the verifier
+ * says so already, but the runtime helpers and the generated code would
+ * reach past arrays if not, so wasm-lower does not take it on trust. */
+static void
+check_indices(struct lower *L, const struct instr *in)
+{
+	const struct module *m = L->m;
+	const struct tabletype *t = NULL, *t2 = NULL;
+
+	switch (opinfo[in->op].imm) {
+	case IMM_MEM: case IMM_MEMLANE: case IMM_MEMIDX: case IMM_MEMCOPY:
+		if (!mod_nmems(m))
+			lower_error(L, "no memory");
+		break;
+	case IMM_MEMINIT: case IMM_DATA:
+		if (in->idx >= m->ndatas || (opinfo[in->op].imm == IMM_MEMINIT && !mod_nmems(m)))
+			lower_error(L, "data segment %u or memory out of range", in->idx);
+		break;
+	case IMM_ELEM:
+		if (in->idx >= m->nelems)
+			lower_error(L, "element segment %u out of range", in->idx);
+		break;
+	case IMM_TABLE:
+		if (!mod_table(m, in->idx))
+			lower_error(L, "table %u out of range", in->idx);
+		break;
+	case IMM_TABLECOPY:
+		if (!(t = mod_table(m, in->idx)) || !(t2 = mod_table(m, in->idx2)) || t->elemtype != t2->elemtype)
+			lower_error(L, "tables %u and %u out of range or of different types", in->idx, in->idx2);
+		break;
+	case IMM_TABLEINIT:
+		if (in->idx >= m->nelems || !(t = mod_table(m, in->idx2)) || t->elemtype != m->elems[in->idx].type)
+			lower_error(L, "element segment %u or table %u out of range or of different types",
+			            in->idx, in->idx2);
+		break;
+	case IMM_CALLIND:
+		if (in->idx >= m->ntypes || !(t = mod_table(m, in->idx2)) || t->elemtype != T_FUNCREF)
+			lower_error(L, "type %u or funcref table %u out of range", in->idx, in->idx2);
+		break;
+	case IMM_FUNC:
+		if (!mod_functype(m, in->idx))
+			lower_error(L, "function %u out of range", in->idx);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 lower_instr(struct lower *L, const struct instr *in)
 {
 	L->in = in;
+	check_indices(L, in);
 	if (lower_control(L, in))
 		return;
 	if (L->unreachable)
@@ -367,6 +405,8 @@ lower_function(struct lower *L, uint32_t i)
 		lower_error(L, "function body does not end with its end");
 	free(L->locals);
 	free(L->localtypes);
+	L->locals = NULL;
+	L->localtypes = NULL;
 }
 
 void
@@ -394,4 +434,24 @@ lower_module(struct lower *L)
 		lower_function(L, i);
 	L->in = NULL;
 	emit_contract(L);
+}
+
+/* Frees what lower_module made (a program that lowers many modules,
+ * such as the fuzz target, calls it after each). */
+void
+lower_dispose(struct lower *L)
+{
+	free(L->functypes);
+	free(L->funcs);
+	free(L->locals);
+	free(L->localtypes);
+	free(L->stack);
+	free(L->frames);
+	if (L->B)
+		LLVMDisposeBuilder(L->B);
+	if (L->M)
+		LLVMDisposeModule(L->M);
+	if (L->C)
+		LLVMContextDispose(L->C);
+	memset(L, 0, sizeof *L);
 }

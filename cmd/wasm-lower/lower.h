@@ -60,6 +60,7 @@ struct lower {
 	LLVMValueRef *funcs;       /* defined functions (index - imported) */
 	LLVMValueRef *tramps;      /* per type */
 	LLVMValueRef *adapters;    /* per imported function */
+	struct consts *consts;     /* contract.c: byte strings, uniqued */
 	/* the function being lowered */
 	const struct func *fn;
 	uint32_t fidx;
@@ -100,7 +101,7 @@ LLVMValueRef bool_to_i32(struct lower *, LLVMValueRef);
 void check_interrupt(struct lower *);
 void set_func_attrs(struct lower *, LLVMValueRef fn);
 void lower_module(struct lower *);
-const char *func_symbol(const struct module *, uint32_t idx, char *buf, size_t size);
+void lower_dispose(struct lower *);
 
 /* lower-ctl.c */
 int lower_control(struct lower *, const struct instr *);
@@ -124,6 +125,10 @@ LLVMValueRef mem_address(struct lower *, LLVMValueRef addr32, uint64_t offset, u
 int lower_variable(struct lower *, const struct instr *);
 /* lower-simd.c */
 int lower_simd(struct lower *, const struct instr *);
+
+/* names.c */
+void name_functions(struct lower *);
+void set_symbol(LLVMValueRef, const char *name);
 
 /* contract.c */
 void emit_contract(struct lower *);

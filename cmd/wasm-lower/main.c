@@ -6,14 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <llvm-c/ErrorHandling.h>
+
 #include "arena.h"
 #include "diag.h"
+#include "modlimits.h"
 #include "lower.h"
+
+static const char *outname;
+
+static void
+write_failed(const char *reason)
+{
+	fprintf(stderr, "%s: %s: %s\n", argv0, outname, reason);
+	exit(1);
+}
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [-o FILE] [FILE]\n");
+	fprintf(f, "usage: wasm-lower [-h] [--bounds-checks] [--elide-dead-loads] [--limit NAME=N]...\n"
+	           "                  [--no-limits] [-o FILE] [FILE]\n");
+	limit_usage(f);
 	exit(status);
 }
 
@@ -37,6 +51,8 @@ main(int argc, char **argv)
 			L.bounds_checks = 1;
 		else if (!strcmp(argv[i], "--elide-dead-loads"))
 			L.elide_dead_loads = 1;
+		else if (limit_option(argc, argv, &i))
+			continue;
 		else if (argv[i][0] == '-' && argv[i][1])
 			fprintf(stderr, "wasm-lower: unknown option %s\n", argv[i]), usage(stderr, 2);
 		else if (in)
@@ -52,13 +68,14 @@ main(int argc, char **argv)
 	else
 		L.m = read_text(arena_new(), L.file, (const char *)buf, len);
 	lower_module(&L);
-	if (out && strcmp(out, "-")) {
-		if (LLVMPrintModuleToFile(L.M, out, &err))
-			fatal("%s: %s", out, err);
-	} else {
-		char *s = LLVMPrintModuleToString(L.M);
-		fputs(s, stdout);
-		close_stdout();
-	}
+	/* Straight to the file or to standard output ("-"): as a string
+	 * first, the IR would cost its size again, twice while it grows.
+	 * LLVM closes the descriptor itself and reports a write error as
+	 * a fatal error (write_failed). */
+	outname = out && strcmp(out, "-") ? out : "standard output";
+	LLVMInstallFatalErrorHandler(write_failed);
+	fflush(stdout);
+	if (LLVMPrintModuleToFile(L.M, out ? out : "-", &err))
+		fatal("%s: %s", outname, err);
 	return 0;
 }

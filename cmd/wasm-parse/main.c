@@ -10,12 +10,14 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "modlimits.h"
 #include "module.h"
 
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-parse [-o FILE] [FILE]\n");
+	fprintf(f, "usage: wasm-parse [-h] [--limit NAME=N]... [--no-limits] [-o FILE] [FILE]\n");
+	limit_usage(f);
 	exit(status);
 }
 
@@ -36,20 +38,23 @@ main(int argc, char **argv)
 	struct module *m;
 	unsigned char *buf;
 	size_t len;
-	int c;
+	int i;
 
 	diag_setprog(argv[0]);
-	while ((c = getopt(argc, argv, "ho:")) != -1) {
-		switch (c) {
-		case 'h': usage(stdout, 0); break;
-		case 'o': out = optarg; break;
-		default: usage(stderr, 2);
-		}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			usage(stdout, 0);
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (limit_option(argc, argv, &i))
+			continue;
+		else if (argv[i][0] == '-' && argv[i][1])
+			fprintf(stderr, "wasm-parse: unknown option %s\n", argv[i]), usage(stderr, 2);
+		else if (in)
+			usage(stderr, 2);
+		else
+			in = argv[i];
 	}
-	if (argc - optind > 1)
-		usage(stderr, 2);
-	if (optind < argc)
-		in = argv[optind];
 
 	buf = read_file(in, &len);
 	a = arena_new();

@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "modlimits.h"
 #include "module.h"
 
 struct options {
@@ -19,7 +20,8 @@ struct options {
 static _Noreturn void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-verify [-o FILE] [FILE]\n");
+	fprintf(f, "usage: wasm-verify [-h] [--limit NAME=N]... [--no-limits] [-o FILE] [FILE]\n");
+	limit_usage(f);
 	exit(status);
 }
 
@@ -39,6 +41,8 @@ parse_args(int argc, char **argv)
 				usage(stderr, 2);
 			}
 			o.out = argv[++i];
+		} else if (limit_option(argc, argv, &i)) {
+			continue;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "%s: unknown option %s\n", argv0, a);
 			usage(stderr, 2);

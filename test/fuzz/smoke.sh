@@ -1,7 +1,11 @@
 #!/bin/sh
-# The fuzz smoke test of `make check`.  Builds wasm-parse and wasm-verify
-# with AddressSanitizer and UndefinedBehaviorSanitizer (into build/asan),
-# then for SECONDS feeds them variants of the spec suite's modules:
+# The fuzz smoke test of `make check`, SECONDS in all: two fifths for
+# process-level variants (below), two fifths shared by the libFuzzer
+# targets of make fuzz, one fifth for the differential run against V8
+# (fuzz/run.sh, fuzz/README), all on the seeds made here.
+# Process-level variants: builds wasm-parse and wasm-verify with
+# AddressSanitizer and UndefinedBehaviorSanitizer (into build/asan),
+# then feeds them variants of the spec suite's modules:
 # binaries truncated, bit-flipped, spliced, with LEB128 numbers blown up,
 # for wasm-parse (and its text on to wasm-verify); valid texts with lines
 # deleted, tokens swapped or replaced, digits changed, truncated, for
@@ -61,4 +65,23 @@ done | xargs -P"$(nproc)" -I{} sh -c \
 	'"$1" "$2/wasm/$3" > "$2/wat/$3.wat" 2>/dev/null || rm -f "$2/wat/$3.wat"' sh "$parse" "$work" {}
 
 seed=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
-python3 test/fuzz/smoke.py "$secs" "$seed" build/asan/bin "$work"
+targets=$(ls fuzz/*_fuzz.c | sed 's|fuzz/\(.*\)_fuzz\.c|\1|')
+per=$((secs * 2 / 5 / $(echo $targets | wc -w)))
+[ "$per" -ge 5 ] || per=5
+diffsecs=$((secs / 5))
+[ "$diffsecs" -ge 10 ] || diffsecs=10
+python3 test/fuzz/smoke.py $((secs * 2 / 5)) "$seed" build/asan/bin "$work" | tee "$work/variants.out"
+echo
+if make -s -j"$(nproc)" fuzz-build > "$work/build.out" 2>&1; then
+	FUZZ_SEEDS=$work FUZZ_DIFF=0 BIN=${WA_BIN:-bin} fuzz/run.sh "$per" $targets | tee "$work/libfuzzer.out"
+else
+	tail -n 20 "$work/build.out"
+	echo "fuzz smoke: the libFuzzer targets do not build"
+	echo "0 passed, 1 failed" > "$work/libfuzzer.out"
+fi
+echo
+FUZZ_SEEDS=$work FUZZ_SEED=$seed BIN=${WA_BIN:-bin} fuzz/run.sh "$diffsecs" | tee "$work/diff.out"
+# the three parts' counts, summed, as the last line
+cat "$work/variants.out" "$work/libfuzzer.out" "$work/diff.out" |
+	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' |
+	awk '{ p += $1; f += $2 } END { printf "%d passed, %d failed\n", p, f; exit f > 0 }'

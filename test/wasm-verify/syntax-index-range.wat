@@ -1,0 +1,4 @@
+(module
+  (func
+    call 4294967296)
+)

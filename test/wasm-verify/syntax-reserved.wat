@@ -1,0 +1,3 @@
+(module
+  (func $a,b)
+)

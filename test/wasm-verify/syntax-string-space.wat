@@ -1,0 +1,4 @@
+(module
+  (memory 1)
+  (data"a")
+)
