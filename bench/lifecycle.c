@@ -10,7 +10,8 @@
  *                              in a slot that held it last and in one that did not
  *   call NOP.so N              (d) call round trip to an empty export
  *   run HELLO.so N             (e) first run of hello (_start); (f) its reset
- *   dirty DIRTY.so N BYTES...  (g) reset after the guest dirtied BYTES of heap
+ *   dirty DIRTY.so N KEEP BYTES...  (g) a request that dirties BYTES of heap: the guest's
+ *                              writes and the reset, steady state, and native memsets
  *   cycles HELLO.so SECONDS T  (h) complete life cycles per second, T threads
  *   rss HELLO.so N             (i) resident memory per live idle instance
  * Standard output of the guests goes to /dev/null.
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "wasmrt.h"
@@ -283,40 +285,99 @@ bench_run(const char *so, size_t n)
 	free(zs);
 }
 
+/* Page faults this process has taken so far. */
+static long
+faults(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_minflt + ru.ru_majflt;
+}
+
+/* Runs for a size: fewer for big ones, so that each size takes about
+ * the same time. */
+static size_t
+runs_for(size_t n, long len)
+{
+	size_t k = (size_t)((512l << 20) / (len > 65536 ? len : 65536));
+
+	return k < 5 ? 5 : k < n ? k : n;
+}
+
+/*
+ * (g) A request that dirties LEN bytes, in steady state: the guest's
+ * writes (memory.fill), with the faults it takes where the last reset
+ * gave pages back, and the reset; beside it, what writing and then
+ * clearing LEN bytes costs natively (two memsets of resident memory).
+ * KEEP is the region's keep_resident (0: no limit).
+ */
 static void
-bench_dirty(const char *so, size_t n, int nb, char **bytes)
+bench_dirty(const char *so, size_t n, uint64_t keep, int nb, char **bytes)
 {
 	struct wa_module *m = load(so);
-	struct wa_region *r = region(1);
+	struct wa_region *r = wa_region_new(&(struct wa_region_config){.slots = 1, .keep_resident = keep}, err,
+	                                    sizeof err);
 	struct wa_host *h = host();
-	struct wa_instance *I = inst(r, m, h);
+	struct wa_instance *I;
 	uint32_t f = export(m, "dirty");
-	double *xs = samples(n);
-	char name[64];
+	double *xs = samples(n), *ys = samples(n), *zs = samples(n);
+	char name[96];
 	int b;
 	size_t i;
 
+	if (!r)
+		die("region");
+	I = inst(r, m, h);
 	for (b = 0; b < nb; b++) {
-		long len = atol(bytes[b]);
-		for (i = 0; i < n; i++) {
+		long len = atol(bytes[b]), f0;
+		size_t k = runs_for(n, len);
+		uint8_t *native = malloc((size_t)len + 1);
+		for (i = 0; i < k + 2; i++) {
 			wa_val a[1];
-			uint64_t t0;
+			uint64_t t0, t1, t2;
 			memset(a, 0, sizeof a);
 			a[0].i32 = (int32_t)len;
-			call(I, f, a);
+			f0 = faults();
 			t0 = now();
+			call(I, f, a);
+			t1 = now();
 			if (wa_instance_reset(I, err, sizeof err))
 				die("reset");
-			xs[i] = (double)(now() - t0);
+			t2 = now();
+			if (i < 2)
+				continue;   /* the first requests fault everything in */
+			xs[i - 2] = (double)(t2 - t0);
+			ys[i - 2] = (double)(t2 - t1);
+			zs[i - 2] = (double)(faults() - f0);
 		}
-		snprintf(name, sizeof name, "reset_dirty_%ld", len);
-		report(name, xs, n);
+		snprintf(name, sizeof name, "request_dirty_%ld_keep%llu", len, (unsigned long long)keep);
+		report(name, xs, k);
+		snprintf(name, sizeof name, "reset_dirty_%ld_keep%llu", len, (unsigned long long)keep);
+		report(name, ys, k);
+		snprintf(name, sizeof name, "faults_dirty_%ld_keep%llu", len, (unsigned long long)keep);
+		report(name, zs, k);
+		if (native && !keep) {
+			memset(native, 0, (size_t)len + 1);
+			for (i = 0; i < k; i++) {
+				uint64_t t0 = now();
+				memset(native, 1, (size_t)len);
+				__asm__ volatile("" : : "r"(native) : "memory");
+				memset(native, 0, (size_t)len);
+				__asm__ volatile("" : : "r"(native) : "memory");
+				xs[i] = (double)(now() - t0);
+			}
+			snprintf(name, sizeof name, "native_two_memsets_%ld", len);
+			report(name, xs, k);
+		}
+		free(native);
 	}
 	wa_instance_free(I);
 	wa_host_free(h);
 	wa_region_free(r);
 	wa_module_free(m);
 	free(xs);
+	free(ys);
+	free(zs);
 }
 
 struct cyc {
@@ -429,7 +490,7 @@ main(int argc, char **argv)
 	else if (!strcmp(argv[1], "run"))
 		bench_run(argv[2], (size_t)atol(argv[3]));
 	else if (!strcmp(argv[1], "dirty"))
-		bench_dirty(argv[2], (size_t)atol(argv[3]), argc - 4, argv + 4);
+		bench_dirty(argv[2], (size_t)atol(argv[3]), strtoull(argv[4], NULL, 10), argc - 5, argv + 5);
 	else if (!strcmp(argv[1], "cycles") && argc > 4)
 		bench_cycles(argv[2], atof(argv[3]), atoi(argv[4]));
 	else if (!strcmp(argv[1], "rss"))

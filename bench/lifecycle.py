@@ -14,7 +14,10 @@ embedding API) and bench/lifecycle-node.mjs, and prints:
   (d) call round trip to an empty export
   (e) first run of hello (WASI output to /dev/null)
   (f) reset of hello
-  (g) reset after dirtying 0 to 4 MiB of heap
+  (g) a request that dirties 4 KiB to 256 MiB of heap (the guest's writes,
+      with the faults it takes, and the reset), against writing and
+      clearing as much natively; with no keep_resident bound and with
+      nothing kept (every dirty page given back, as madvise does)
   (h) complete life cycles per second, one and two threads
   (i) resident memory per live idle instance
 
@@ -36,6 +39,7 @@ BUILD = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else os.path.join(TOP,
 LC = os.path.join(BUILD, 'bench', 'lifecycle')
 OUT = os.path.join(BUILD, 'bench')
 SIZES = [0, 1 << 19, 1 << 20, 2 << 20, 3 << 20, 4 << 20]
+DIRTY = [4 << 10, 64 << 10, 512 << 10] + [(1 << 20) << k for k in range(9)]   # 4 KiB .. 256 MiB
 N = int(os.environ.get('BENCH_RUNS', '2000'))
 
 
@@ -67,9 +71,12 @@ def heap_wat(size, sparse):
     return '(module (memory %d) %s (func (export "nop")))' % (pages, ' '.join(segs))
 
 
-DIRTY_WAT = '''(module (memory 65)
+def dirty_wat(n):
+    """A module whose heap is n bytes and a page, and whose export dirty(n)
+    writes n bytes of it."""
+    return '''(module (memory %d)
   (func (export "dirty") (param $n i32)
-    (memory.fill (i32.const 0) (i32.const 1) (local.get $n))))'''
+    (memory.fill (i32.const 0) (i32.const 1) (local.get $n))))''' % (n // 65536 + 1)
 
 
 def aot(wat_text, d, name):
@@ -85,7 +92,11 @@ def us(ns):
     return ns / 1000.0
 
 
-def plot(name, title, xlabel, ylabel, series, style='linespoints'):
+def size_name(n):
+    return '%d MiB' % (n >> 20) if n >= 1 << 20 else '%d KiB' % (n >> 10)
+
+
+def plot(name, title, xlabel, ylabel, series, style='linespoints', logxy=False):
     """series: [(label, [(x, y)...])]; writes OUT/name.svg"""
     if not shutil.which('gnuplot'):
         return None
@@ -101,8 +112,8 @@ def plot(name, title, xlabel, ylabel, series, style='linespoints'):
                       for i, (label, _) in enumerate(series))
     script = ('set terminal svg size 720,480 font "sans,11"; set output "%s"; set title "%s"; '
               'set xlabel "%s"; set ylabel "%s"; set grid; set key outside bottom center; '
-              'set yrange [0:*]; %s; plot %s\n'
-              % (path, title, xlabel, ylabel,
+              '%s; %s; plot %s\n'
+              % (path, title, xlabel, ylabel, 'set logscale xy' if logxy else 'set yrange [0:*]',
                  'set style data histogram; set style fill solid 0.6; set boxwidth 0.6'
                  if style == 'boxes' else '', plots))
     subprocess.run(['gnuplot'], input=script, text=True, check=True)
@@ -125,7 +136,7 @@ def main():
         hello = os.path.join(d, 'hello.so')
         sh([os.path.join(BIN, 'wasm-aot'), hello_wasm, '-o', hello])
         nop_wasm, nop = aot('(module (func (export "nop")))', d, 'nop')
-        _, dirty = aot(DIRTY_WAT, d, 'dirty')
+        dirty = {n: aot(dirty_wat(n), d, 'dirty%d' % n)[1] for n in DIRTY}
         heaps = {}
         for size in SIZES:
             for sparse in (0, 1):
@@ -136,7 +147,9 @@ def main():
         r.update(measure(['inst', hello, N]))
         r.update(measure(['call', nop, 1000000]))
         r.update(measure(['run', hello, N]))
-        r.update(measure(['dirty', dirty, max(N // 10, 100)] + SIZES))
+        for n in DIRTY:
+            r.update(measure(['dirty', dirty[n], max(N // 10, 100), 0, n]))
+            r.update(measure(['dirty', dirty[n], max(N // 10, 100), 1, n]))
         for size in SIZES:
             for sparse in (0, 1):
                 r.update(measure(['heap', heaps[size, sparse][1], max(N // 10, 100),
@@ -177,8 +190,6 @@ def main():
         row('(d) call round trip, empty export (ns)', r['call'], node.get('call'), scale=lambda x: x)
         row('(e) first run of hello', r['first_run'], node.get('first_run'))
         row('(f) reset of hello', r['reset'])
-        for size in SIZES:
-            row('(g) reset after dirtying %4d KiB' % (size // 1024), r['reset_dirty_%d' % size])
         row('    life cycle: instantiate, run, destroy', r['lifecycle'], node.get('lifecycle'))
         c1, c2 = r['cycles_per_second_1'][0], r['cycles_per_second_2'][0]
         print('%-44s %10.0f' % ('(h) life cycles per second, 1 thread', c1))
@@ -191,6 +202,23 @@ def main():
                                           '', '%.0f' % node['rss_per_instance'][0]
                                           if 'rss_per_instance' in node else ''))
         print()
+        print('(g) a request that dirties its heap of N bytes (and a page), steady state: the guest')
+        print('    writes them (memory.fill),')
+        print('    taking the faults the last reset left it, then the reset; medians, microseconds')
+        print('%10s %11s %9s %8s | %11s %9s %8s | %11s %7s %7s' % (
+            'N', 'request', 'reset', 'faults', 'keep none', 'reset', 'faults', '2 memsets',
+            'ratio', 'none'))
+        for n in DIRTY:
+            k0, k1 = '%d_keep0' % n, '%d_keep1' % n
+            nat = r['native_two_memsets_%d' % n][0]
+            print('%10s %11.1f %9.1f %8.0f | %11.1f %9.1f %8.0f | %11.1f %7.2f %7.2f' % (
+                size_name(n), us(r['request_dirty_' + k0][0]), us(r['reset_dirty_' + k0][0]),
+                r['faults_dirty_' + k0][0], us(r['request_dirty_' + k1][0]), us(r['reset_dirty_' + k1][0]),
+                r['faults_dirty_' + k1][0], us(nat), r['request_dirty_' + k0][0] / nat,
+                r['request_dirty_' + k1][0] / nat))
+        print('    ratio: request / 2 memsets (target <= 1.3); none: the same with keep_resident')
+        print('    at nothing, every dirty page given back at reset and faulted in again')
+        print()
         plots = [
             plot('instantiate-heap', 'Instantiation time against initial heap size',
                  'initial heap (MiB)', 'instantiate (us, median)',
@@ -201,9 +229,14 @@ def main():
                    [(s / 1048576, us(r['instantiate_cold_%d_dense' % s][0])) for s in SIZES]),
                   ('sparse, slot held another module',
                    [(s / 1048576, us(r['instantiate_cold_%d_sparse' % s][0])) for s in SIZES])]),
-            plot('reset-dirty', 'Reset time against heap dirtied by the guest',
-                 'heap dirtied (MiB)', 'reset (us, median)',
-                 [('reset', [(s / 1048576, us(r['reset_dirty_%d' % s][0])) for s in SIZES])]),
+            plot('reset-dirty', 'A request that dirties N bytes: guest writes + reset (+ faults)',
+                 'bytes dirtied', 'microseconds per request (median)',
+                 [('wasm-aot, pages kept resident (default)',
+                   [(n, us(r['request_dirty_%d_keep0' % n][0])) for n in DIRTY]),
+                  ('wasm-aot, nothing kept (madvise, faults again)',
+                   [(n, us(r['request_dirty_%d_keep1' % n][0])) for n in DIRTY]),
+                  ('native: memset to write, memset to clear',
+                   [(n, us(r['native_two_memsets_%d' % n][0])) for n in DIRTY])], logxy=True),
             plot('cycles', 'Complete life cycles of hello per second',
                  'threads', 'life cycles per second',
                  [('wasm-aot', [(1, c1), (2, c2)])] +

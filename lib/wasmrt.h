@@ -43,6 +43,17 @@ struct wa_region_config {
 	uint64_t ctx_size;       /* per-slot context area (81 MiB, lazily backed) */
 	uint64_t table_max;      /* elements of all the tables an instance makes
 	                          * or grows, together (2^26: 512 MiB) */
+	/* Heap bytes a slot keeps resident between instances (no limit):
+	 * what a guest dirtied is cleared in place, so that the next
+	 * request takes no page faults there; past this bound it is given
+	 * back to the kernel.  Below a page (1): keep nothing. */
+	uint64_t keep_resident;
+	/* Slots for modules compiled with --bounds-checks only (0: for
+	 * any module, guard-page slots): a heap reserves heap_reserve and
+	 * a small guard (64 KiB) and never changes protection, so that the
+	 * whole region is one kernel mapping where the kernel has guard
+	 * markers (Linux 6.13), about two per slot elsewhere. */
+	uint32_t bounds_checked;
 };
 
 /* cfg NULL or fields 0: defaults (above). */
@@ -50,6 +61,11 @@ struct wa_region *wa_region_new(const struct wa_region_config *cfg, char *err, s
 void wa_region_free(struct wa_region *);
 /* Slots still free. */
 uint32_t wa_region_free_slots(struct wa_region *);
+/* Set cfg's layout (bounds_checked, heap_reserve, heap_guard,
+ * ctx_size) for the smallest slots that hold instances of m: for a
+ * module compiled with --bounds-checks, a heap of its maximum memory
+ * (capped by cfg->heap_max if set); the other fields stay as given. */
+void wa_region_fit(struct wa_region_config *cfg, const struct wa_module *m);
 
 /* ---- modules ---- */
 

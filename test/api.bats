@@ -73,7 +73,7 @@ api_functions() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! grep -q '^not ok' <<< "$output"
-	[ "$(grep -c '^ok ' <<< "$output")" -eq 36 ]
+	[ "$(grep -c '^ok ' <<< "$output")" -eq 37 ]
 	[ "${lines[-1]}" = 0 ]
 }
 

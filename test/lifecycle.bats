@@ -14,12 +14,22 @@ setup_file() {
 		-lsodium -ldl -lpthread -lm -o "$X/threads"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/calls.c" \
 		"$top/test/lifecycle/regs.S" "$rt" -lsodium -ldl -lpthread -lm -o "$X/calls"
+	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/resets.c" "$rt" \
+		-lsodium -ldl -lpthread -lm -o "$X/resets"
 	cc -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/now-host.c" \
 		-o "$X/now-host.so"
-	for w in state uses-host spin count calls; do
+	for w in state uses-host spin count calls grow resets; do
 		wat2wasm "$top/test/lifecycle/$w.wat" -o "$X/$w.wasm"
 		wasm-aot "$X/$w.wasm" -o "$X/$w.so"
 	done
+	# bounds-checked: state with a declared maximum of one page; count
+	# without one (wasm-run --max-memory caps it)
+	sed 's/(memory 1)/(memory 1 1)/' "$top/test/lifecycle/state.wat" > "$X/state-checked.wat"
+	wat2wasm "$X/state-checked.wat" -o "$X/state-checked.wasm"
+	wasm-aot --bounds-checks "$X/state-checked.wasm" -o "$X/state-checked.so"
+	wasm-aot --bounds-checks "$X/count.wasm" -o "$X/count-checked.so"
+	wasm-aot --bounds-checks "$X/grow.wasm" -o "$X/grow-checked.so"
+	wasm-aot --bounds-checks "$X/resets.wasm" -o "$X/resets-checked.so"
 }
 
 setup() {
@@ -36,17 +46,35 @@ setup() {
 	[ "${lines[2]}" = "20000 resets, 0 left bytes of the last request" ]
 }
 
+@test "100,000 live instances in bounds-checked slots, each with its own state; traps; resets" {
+	echo "vm.max_map_count: $(cat /proc/sys/vm/max_map_count)"
+	run "$X/many" "$X/state-checked.so" 100000 fit
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "100000 live instances, 0 with wrong state" ]
+	[ "${lines[1]}" = "100000 requests: 10000 trapped as they should, 90000 completed correctly" ]
+	[ "${lines[2]}" = "100000 resets, 0 left bytes of the last request" ]
+}
+
+@test "wasm-run --concurrent 100000: a module compiled with --bounds-checks" {
+	wasm-run --concurrent 100000 --max-memory 64K --stats "$X/count-checked.so" > "$X/out" 2> "$X/err"
+	cat "$X/err"
+	[ "$(wc -l < "$X/out")" -eq 100000 ]
+	[ "$(grep -c '^1$' "$X/out")" -eq 100000 ]
+	grep -q '^wasm-run: 100000 runs, 100000 instances at once$' "$X/err"
+}
+
 @test "four threads create, run and free instances at once in one region" {
 	run "$X/threads" "$X/state.so" 4 5000
 	[ "$status" -eq 0 ]
 	[ "$output" = "4 threads, 20000 life cycles, 2000 trapped as they should, 0 wrong" ]
 }
 
-@test "calls: returns, traps, interrupts, nested calls, yield and resume, on both call paths" {
+@test "calls: returns, traps, interrupts, nested calls, yield and resume, on both call paths; relinking" {
 	run "$X/calls" "$X/calls.so"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 27 ]
+	[ "${#lines[@]}" -eq 30 ]
 	[ -z "$(printf '%s\n' "${lines[@]}" | grep -v ': ok$')" ]
 }
 
@@ -55,6 +83,31 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 300 ]
 	[ -z "$(printf '%s\n' "${lines[@]}" | grep -v '^1$')" ]
+}
+
+@test "--keep-resident: grown and dirtied memory reads zero in the next run, whatever is kept" {
+	for so in grow.so grow-checked.so; do
+		for keep in 0 4K 100K 1M 64M; do
+			run wasm-run --repeat 20 --keep-resident $keep "$X/$so"
+			[ "$status" -eq 0 ]
+			[ "${#lines[@]}" -eq 20 ]
+			[ -z "$(printf '%s\n' "${lines[@]}" | grep -v '^1$')" ] || { echo "$so, keep $keep: $output"; return 1; }
+		done
+		run wasm-run --repeat 20 "$X/$so"
+		[ -z "$(printf '%s\n' "${lines[@]}" | grep -v '^1$')" ]
+	done
+	run wasm-run --keep-resident lots "$X/count.so"
+	[ "$status" -eq 2 ]
+}
+
+@test "resets: memory reads zero after any mix of growing and dirtying, any slot layout, any keep_resident" {
+	for so in resets.so resets-checked.so; do
+		run "$X/resets" "$X/$so"
+		echo "$so: $output"
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -eq 8 ]
+		[ -z "$(printf '%s\n' "${lines[@]}" | grep -v ': 0 of 100 requests left something$')" ]
+	done
 }
 
 @test "--concurrent with --repeat: batches of live instances, all runs made" {

@@ -38,7 +38,7 @@ usage(FILE *f, int status)
 	           "                [--listen ADDR:PORT]...\n"
 	           "                [--max-memory SIZE] [--stack-size SIZE] [--timeout DURATION]\n"
 	           "                [--host LIB.so]... [--repeat N] [--concurrent K] [--stats]\n"
-	           "                [--trusted-key KEY.pub]...\n"
+	           "                [--keep-resident SIZE] [--trusted-key KEY.pub]...\n"
 	           "                FILE.so [ARG...]\n"
 	           "       wasm-run [--max-memory SIZE] [--stack-size SIZE] --script FILE\n");
 	exit(status);
@@ -166,6 +166,8 @@ parse_count(const char *opt, const char *s, long max)
 	return v;
 }
 
+enum { OPT_KEEP_RESIDENT = 256 };
+
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -182,6 +184,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"repeat", required_argument, NULL, 'r'},
 		{"concurrent", required_argument, NULL, 'c'},
 		{"stats", no_argument, NULL, 'T'},
+		{"keep-resident", required_argument, NULL, OPT_KEEP_RESIDENT},
 		{"trusted-key", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -214,6 +217,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'r': o->life.repeat = parse_count("--repeat", optarg, 1000000000L); break;
 		case 'c': o->life.concurrent = parse_count("--concurrent", optarg, 1000000L); break;
 		case 'T': o->life.stats = 1; break;
+		case OPT_KEEP_RESIDENT:
+			/* the API's 0 is "no limit"; less than a page keeps none */
+			o->region.keep_resident = parse_size("--keep-resident", optarg, 0, UINT64_MAX >> 1);
+			o->region.keep_resident += !o->region.keep_resident;
+			break;
 		case 'K': o->keys = push(o->keys, &o->nkeys, optarg); break;
 		default: usage(stderr, 2);
 		}
@@ -361,6 +369,8 @@ main(int argc, char **argv)
 		close_stdout();
 		return code;
 	}
+	if (wa_module_contract(m)->bounds == WA_BOUNDS_CHECK)
+		wa_region_fit(&o.region, m);
 	if (!(r = wa_region_new(&o.region, err, sizeof err)))
 		fail(so, err);
 	if (!(I = wa_instantiate(r, m, h, NULL, err, sizeof err)))

@@ -7,7 +7,10 @@
  *
  * Slots come from regions of at most REGION_SLOTS each: a guard-mode
  * slot reserves 6 GiB of address space, and no single hole of a 47-bit
- * address space holds 20,000 of them, while several regions do.
+ * address space holds 20,000 of them, while several regions do.  A
+ * module compiled with --bounds-checks gets slots fitted to it
+ * (wa_region_fit: its maximum memory and a small guard), all in one
+ * region, one kernel mapping where the kernel has guard markers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,8 +132,11 @@ int
 lifecycle(struct wa_module *m, struct wa_host *h, const struct wa_region_config *rc, const struct life *L)
 {
 	long n = L->repeat > 0 ? L->repeat : L->concurrent, k = L->concurrent > 0 ? L->concurrent : 1;
-	long nregions = (k + REGION_SLOTS - 1) / REGION_SLOTS, done = 0, i;
+	int checked = wa_module_contract(m)->bounds == WA_BOUNDS_CHECK;
+	long per = checked ? k : REGION_SLOTS;
+	long nregions = (k + per - 1) / per, done = 0, i;
 	struct wa_region **regions = calloc((size_t)nregions, sizeof *regions);
+	struct wa_region_config base = *rc;
 	struct wa_instance **live = calloc((size_t)k, sizeof *live);
 	struct phase ph[3];
 	long rss0 = 0, rss_idle = 0, rss_run = 0, guest_idle = 0, guest_run = 0;
@@ -144,9 +150,11 @@ lifecycle(struct wa_module *m, struct wa_host *h, const struct wa_region_config 
 			fatal("out of memory");
 	for (i = 0; i < 3; i++)
 		ph[i].n = 0;
+	if (checked)
+		wa_region_fit(&base, m);
 	for (i = 0; i < nregions; i++) {
-		struct wa_region_config c = *rc;
-		c.slots = (uint32_t)(k - i * REGION_SLOTS < REGION_SLOTS ? k - i * REGION_SLOTS : REGION_SLOTS);
+		struct wa_region_config c = base;
+		c.slots = (uint32_t)(k - i * per < per ? k - i * per : per);
 		if (!(regions[i] = wa_region_new(&c, err, sizeof err))) {
 			fprintf(stderr, "%s: %s: --concurrent %ld: region %ld of %ld: %s\n", argv0, L->so, k, i + 1,
 			        nregions, err);
@@ -159,7 +167,7 @@ lifecycle(struct wa_module *m, struct wa_host *h, const struct wa_region_config 
 			rss0 = rss_bytes();
 		for (j = 0; j < batch; j++) {
 			uint64_t t0 = now();
-			if (!(live[j] = wa_instantiate(regions[j / REGION_SLOTS], m, h, NULL, err, sizeof err))) {
+			if (!(live[j] = wa_instantiate(regions[j / per], m, h, NULL, err, sizeof err))) {
 				fprintf(stderr, "%s: %s: instance %ld: %s\n", argv0, L->so, done + j + 1, err);
 				return 1;
 			}

@@ -12,7 +12,11 @@
 struct wa_host *
 wa_host_new(void)
 {
-	return calloc(1, sizeof(struct wa_host));
+	struct wa_host *h = calloc(1, sizeof(struct wa_host));
+
+	if (h)
+		pthread_mutex_init(&h->cache_lock, NULL);
+	return h;
 }
 
 void
@@ -44,6 +48,8 @@ wa_host_free(struct wa_host *h)
 	free(h->defaults);
 	free(h->v);
 	wasi_host_free(h->wasi);
+	link_cache_free(h);
+	pthread_mutex_destroy(&h->cache_lock);
 	free(h);
 }
 
@@ -61,6 +67,7 @@ add(struct wa_host *h, const char *module, const char *field)
 	}
 	e = &h->v[h->n];
 	memset(e, 0, sizeof *e);
+	h->gen++;             /* h->v may have moved; resolutions may change */
 	if (!(e->module = strdup(module)) || !(e->field = strdup(field))) {
 		free(e->module);
 		return NULL;
@@ -97,6 +104,7 @@ wa_host_default(struct wa_host *h, const char *module, wa_host_fn fn, void *data
 	if (!v)
 		return;
 	h->defaults = v;
+	h->gen++;
 	v[h->ndefaults] = (struct hostdefault){strdup(module), fn, data};
 	if (v[h->ndefaults].module)
 		h->ndefaults++;

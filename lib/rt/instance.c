@@ -129,9 +129,20 @@ static int
 map_heap(struct wa_instance *I, char *err, size_t errlen)
 {
 	struct slotmem *sm = &I->region->mem[I->slot];
-	const struct heapimg *img = module_heap_image(I->mod);
+	const struct heapimg *img;
 	uint64_t size = I->mem.m.size;
 
+	img = module_heap_image(I->mod);
+	if (img && img->fd < 0) {
+		I->img = img;            /* runs to copy (init_segments) */
+		img = NULL;
+	}
+	if (I->region->cfg.bounds_checked) {
+		/* read-write throughout, zero past what the last instance
+		 * used (zero.c): nothing to map; the segments are copied */
+		sm->rw = size;
+		return 0;
+	}
 	if (img) {
 		if (sm->img != img->id) {
 			if (os_map_file(I->heap, size, img->fd))
@@ -180,6 +191,7 @@ init_memory(struct wa_instance *I, char *err, size_t errlen)
 	M->m.base = I->heap;
 	M->m.reserved = I->heap_reserve;
 	M->guard = I->heap_guard;
+	M->always_rw = r->cfg.bounds_checked;
 	M->has_max = (int)c->mems[0].has_max;
 	M->decl_max = c->mems[0].max;
 	M->m.max_pages = M->has_max ? M->decl_max : 65536;
@@ -291,6 +303,8 @@ init_segments(struct wa_instance *I, char *err, size_t errlen)
 		if (!I->img && d->len)
 			memcpy(I->ctx.mem0_base + off, d->bytes, d->len);
 	}
+	for (i = 0; I->img && i < I->img->nruns; i++)
+		memcpy(I->ctx.mem0_base + I->img->runs[i].off, I->img->runs[i].bytes, I->img->runs[i].len);
 	return 0;
 }
 
@@ -321,13 +335,13 @@ setup(struct wa_instance *I, char *err, size_t errlen)
 	uint8_t *slot = region_slot(r, I->slot);
 
 	I->bump = I->bump_lo = (uint8_t *)(I + 1);
-	I->bump_hi = slot + r->cfg.ctx_size;
+	I->bump_hi = slot + r->ctx_off + r->cfg.ctx_size;
 	I->heap = slot + r->heap_off;
 	I->heap_reserve = r->cfg.heap_reserve;
 	I->heap_guard = r->cfg.heap_guard;
 	I->sguard_lo = slot + r->sguard_off;
 	I->stack_lo = slot + r->stack_off;
-	I->stack_hi = slot + r->slot_size;
+	I->stack_hi = slot + r->stack_top;
 	I->nfuncs = I->mod->nfuncs;
 	I->ctx.typeids = I->mod->typeids;
 	I->ctx.rt = &rt_fns;
@@ -345,7 +359,10 @@ setup(struct wa_instance *I, char *err, size_t errlen)
 /*
  * Bring the heap back to what the slot's next instance of this module
  * starts from: the image, or zeros, in [0, initial size), and nothing
- * accessible after it.  Only what the guest touched costs anything.
+ * accessible after it.  Only what the guest touched costs anything;
+ * what it dirtied stays resident, cleared, up to the region's
+ * keep_resident bound (zero.c), memory it grew into included: the next
+ * request that grows as far takes no page faults.
  */
 static void
 clean_heap(struct wa_instance *I)
@@ -353,17 +370,21 @@ clean_heap(struct wa_instance *I)
 	struct slotmem *sm = &I->region->mem[I->slot];
 	uint64_t init = I->heap_init, size = I->mem.m.size;
 
-	if (size > init) {
-		/* memory.grow: the part past the initial size goes */
-		os_drop(I->heap + init, size - init);
-		os_protect_none(I->heap + init, size - init);
-		size = init;
+	if (I->img && I->img->fd >= 0) {
+		/* the private copies go, the image shows */
+		os_drop(I->heap, size);
+	} else {
+		zero_heap(I->heap, size, I->region->keep);
 	}
-	if (I->img)
-		os_drop(I->heap, size);  /* the private copies go, the image shows */
-	else
-		os_zero_dirty(I->heap, size);
-	sm->rw = size;
+	/* memory an earlier instance grew into and this one did not: the
+	 * pages kept for it go, as those of a resident run the guest did
+	 * not touch (zero.c) */
+	if (sm->hi > size)
+		os_drop(I->heap + size, sm->hi - size);
+	sm->hi = size;
+	if (size > init && !I->region->cfg.bounds_checked)
+		os_protect_none(I->heap + init, size - init);
+	sm->rw = init;
 }
 
 /* Undo setup: zero what the guest and we dirtied, keep the slot. */
@@ -386,6 +407,11 @@ compatible(const struct wa_region *r, const struct wa_module *m, char *err, size
 {
 	const struct wa_contract *c = m->c;
 
+	if (c->bounds == WA_BOUNDS_GUARD && r->cfg.bounds_checked) {
+		rt_err(err, errlen, "module is compiled for guard pages; the region's slots are for modules "
+		                    "compiled with --bounds-checks");
+		return 0;
+	}
 	if (c->bounds == WA_BOUNDS_GUARD && (r->cfg.heap_reserve < c->heap_reserve || r->cfg.heap_guard < c->heap_guard)) {
 		rt_err(err, errlen, "module needs heap reservation %llu + guard %llu; the region has %llu + %llu",
 		       (unsigned long long)c->heap_reserve, (unsigned long long)c->heap_guard,
@@ -410,10 +436,13 @@ wa_instantiate(struct wa_region *r, struct wa_module *m, struct wa_host *h, void
 	if (!compatible(r, m, err, errlen))
 		return NULL;
 	if ((slot = region_take(r)) < 0) {
-		rt_err(err, errlen, "region full (%u slots)", r->cfg.slots);
+		if (slot == -2)
+			rt_err(err, errlen, "cannot set up the guard pages of a slot");
+		else
+			rt_err(err, errlen, "region full (%u slots)", r->cfg.slots);
 		return NULL;
 	}
-	I = (struct wa_instance *)region_slot(r, (uint32_t)slot);
+	I = (struct wa_instance *)(region_slot(r, (uint32_t)slot) + r->ctx_off);
 	memset(I, 0, sizeof *I);
 	I->region = r, I->slot = (uint32_t)slot, I->mod = m, I->host = h, I->userdata = userdata;
 	if (setup(I, err, errlen)) {

@@ -161,36 +161,129 @@ bind(struct wa_instance *I, const struct wa_c_import *im, const struct target *t
 	n[im->kind]++;
 }
 
+/*
+ * What a module's imports resolve to against a host, kept in the host
+ * so that the next instance of the module binds them without a lookup
+ * by name (most of what instantiation cost): only when every import is
+ * a host function, a host default or an unshared host global, which
+ * depend on nothing but the host's entries, and those change the
+ * host's gen.  Entries are added at the head under the host's lock and
+ * read without it (published with a release store, never changed, freed
+ * with the host); a module's id is never reused.
+ */
+struct linkcache {
+	struct linkcache *next;
+	uint64_t module, gen;
+	struct target t[];           /* per import */
+};
+
+static const struct linkcache *
+cache_find(struct wa_host *h, const struct wa_module *m)
+{
+	const struct linkcache *e;
+	uint64_t gen = h ? h->gen : 0;
+
+	for (e = h ? __atomic_load_n(&h->cache, __ATOMIC_ACQUIRE) : NULL; e; e = e->next)
+		if (e->module == m->id && e->gen == gen)
+			return e;
+	return NULL;
+}
+
+static void
+cache_add(struct wa_host *h, const struct wa_module *m, const struct target *t)
+{
+	uint32_t n = m->c->nimports;
+	struct linkcache *e;
+
+	if (!h || !(e = malloc(sizeof *e + n * sizeof *t)))
+		return;                  /* resolved again next time */
+	e->module = m->id, e->gen = h->gen;
+	memcpy(e->t, t, n * sizeof *t);
+	pthread_mutex_lock(&h->cache_lock);
+	e->next = h->cache;
+	__atomic_store_n(&h->cache, e, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&h->cache_lock);
+}
+
+void
+link_cache_free(struct wa_host *h)
+{
+	struct linkcache *e, *next;
+
+	for (e = h->cache; e; e = next) {
+		next = e->next;
+		free(e);
+	}
+	h->cache = NULL;
+}
+
+/* Does a target depend on nothing but the host's entries? */
+static int
+cacheable(const struct target *t)
+{
+	return !t->from && !t->table && !t->mem && !(t->global && (t->valtype == 0x70 || t->valtype == 0x6f));
+}
+
+/* Resolve every import into t[]; *shares: some target shares objects
+ * with other instances. */
+static int
+resolve(struct wa_instance *I, struct target *t, int *shares, char *err, size_t errlen)
+{
+	const struct wa_contract *c = I->mod->c;
+	uint32_t i;
+
+	for (i = 0; i < c->nimports; i++) {
+		const struct wa_c_import *im = &c->imports[i];
+		if (find(I, im, &t[i])) {
+			rt_err(err, errlen, "unlinkable: unknown import %.*s.%.*s", (int)im->modlen, im->module,
+			       (int)im->fieldlen, im->field);
+			return -1;
+		}
+		if (!matches(I, im, &t[i])) {
+			rt_err(err, errlen, "unlinkable: incompatible import type for %.*s.%.*s", (int)im->modlen,
+			       im->module, (int)im->fieldlen, im->field);
+			return -1;
+		}
+		*shares |= !cacheable(&t[i]);
+	}
+	return 0;
+}
+
 /* Resolve and bind every import; the instance joins the host's link
  * group if it shares objects with others. */
 int
 link_imports(struct wa_instance *I, char *err, size_t errlen)
 {
 	const struct wa_contract *c = I->mod->c;
+	const struct linkcache *e = cache_find(I->host, I->mod);
 	uint32_t i, n[4] = {0, 0, 0, 0};
-	int shares = 0;
-	struct target t;
+	struct target buf[16], *t = buf;
+	int shares = 0, ret = -1;
 
-	for (i = 0; i < c->nimports; i++) {
-		const struct wa_c_import *im = &c->imports[i];
-		if (find(I, im, &t)) {
-			rt_err(err, errlen, "unlinkable: unknown import %.*s.%.*s", (int)im->modlen, im->module,
-			       (int)im->fieldlen, im->field);
-			return -1;
-		}
-		if (!matches(I, im, &t)) {
-			rt_err(err, errlen, "unlinkable: incompatible import type for %.*s.%.*s", (int)im->modlen,
-			       im->module, (int)im->fieldlen, im->field);
-			return -1;
-		}
-		bind(I, im, &t, n);
-		shares |= t.from || t.table || t.mem || (t.global && (t.valtype == 0x70 || t.valtype == 0x6f));
+	if (e) {
+		for (i = 0; i < c->nimports; i++)
+			bind(I, &c->imports[i], &e->t[i], n);
+		return 0;
 	}
-	if (shares && link_join(I)) {
+	if (c->nimports > sizeof buf / sizeof *buf && !(t = malloc(c->nimports * sizeof *t))) {
 		rt_err(err, errlen, "out of memory");
 		return -1;
 	}
-	return 0;
+	if (resolve(I, t, &shares, err, errlen))
+		goto out;
+	for (i = 0; i < c->nimports; i++)
+		bind(I, &c->imports[i], &t[i], n);
+	if (!shares && c->nimports)
+		cache_add(I->host, I->mod, t);
+	if (shares && link_join(I)) {
+		rt_err(err, errlen, "out of memory");
+		goto out;
+	}
+	ret = 0;
+out:
+	if (t != buf)
+		free(t);
+	return ret;
 }
 
 int
@@ -234,6 +327,8 @@ link_leave(struct wa_instance *I)
 		else
 			h->regs[k++] = h->regs[i];
 	}
+	if (h->nregs != k)
+		h->gen++;
 	h->nregs = k;
 	I->linked = 0;
 }
@@ -303,6 +398,7 @@ wa_host_register(struct wa_host *h, const char *name, size_t len, struct wa_inst
 	s[len] = 0;
 	h->regs = v;
 	v[h->nregs++] = (struct hostreg){s, len, I};
+	h->gen++;             /* the name hides host entries from now on */
 	return 0;
 }
 

@@ -67,7 +67,7 @@ rt_memory_grow(struct wa_vmctx *ctx, uint32_t mem, uint32_t delta)
 	new = old + delta;
 	if (new > m->max_pages || new * PAGE > m->reserved)
 		return -1;
-	if (os_protect_rw(m->base + m->size, new * PAGE - m->size))
+	if (!((struct rt_memory *)m)->always_rw && os_protect_rw(m->base + m->size, new * PAGE - m->size))
 		return -1;
 	m->size = new * PAGE;
 	return (int32_t)old;

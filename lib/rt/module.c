@@ -592,8 +592,13 @@ load(const char *path, const char *sigpath, const struct wa_keys *keys, char *er
 	struct modfile f;
 	char *p, *own = NULL;
 
-	if (m)
-		pthread_mutex_init(&m->img_lock, NULL), m->memfd = -1;
+	static uint64_t ids;
+
+	if (m) {
+		pthread_mutex_init(&m->img_lock, NULL);
+		m->id = __atomic_add_fetch(&ids, 1, __ATOMIC_RELAXED);
+		m->memfd = -1;
+	}
 	if (!m || !(m->path = malloc(strlen(path) + 3))) {
 		rt_err(err, errlen, "out of memory");
 		free(m);

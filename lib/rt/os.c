@@ -2,23 +2,16 @@
  * The operating-system layer: every mmap, mprotect and madvise of the
  * runtime goes through here, so a port touches one file.
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "rt.h"
 
-/*
- * Zeroing dirty memory: a run of dirty pages up to this size is cleared
- * with memset, a longer one dropped with madvise(MADV_DONTNEED).  Timed
- * on a reset after the guest dirtied N bytes (bench/lifecycle, 2-core
- * AMD EPYC VM): memset costs about 9 us per MiB, madvise about 60 us per
- * MiB (a system call, TLB shootdowns, freeing the pages) and the next
- * request then faults the pages in again, so memset is faster at every
- * size; madvise is kept for long runs only to give the memory back, so
- * that an idle slot does not hold more than this much of a big heap.
- */
-#define ZERO_MEMSET_MAX (2u << 20)
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102   /* Linux 6.13 */
+#endif
 
 size_t
 os_pagesize(void)
@@ -48,6 +41,38 @@ os_reserve(size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* Address space, read-write, backed only where touched. */
+void *
+os_reserve_rw(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * Make [p, p+size) of a read-write anonymous mapping fault on any
+ * access: guard markers in the page tables where the kernel has them
+ * (MADV_GUARD_INSTALL), which keep the mapping whole; else PROT_NONE,
+ * which splits it.  Which one works is found out once.
+ */
+int
+os_guard(void *p, size_t size)
+{
+	static int markers = 1;
+
+	if (!size)
+		return 0;
+	if (__atomic_load_n(&markers, __ATOMIC_RELAXED)) {
+		if (madvise(p, size, MADV_GUARD_INSTALL) == 0)
+			return 0;
+		if (errno != EINVAL)
+			return -1;
+		__atomic_store_n(&markers, 0, __ATOMIC_RELAXED);
+	}
+	return mprotect(p, size, PROT_NONE);
+}
+
 void
 os_release(void *p, size_t size)
 {
@@ -67,19 +92,6 @@ os_protect_none(void *p, size_t size)
 	return size ? mprotect(p, size, PROT_NONE) : 0;
 }
 
-/* Make [p, p+size) read as zeros again.  p is page aligned. */
-void
-os_zero(void *p, size_t size)
-{
-	size_t pg = os_pagesize(), whole = size & ~(pg - 1);
-
-	if (size <= ZERO_MEMSET_MAX || madvise(p, whole, MADV_DONTNEED) != 0) {
-		memset(p, 0, size);
-		return;
-	}
-	memset((uint8_t *)p + whole, 0, size - whole);
-}
-
 void
 os_drop(void *p, size_t size)
 {
@@ -87,67 +99,11 @@ os_drop(void *p, size_t size)
 		memset(p, 0, size);
 }
 
-/* Is the page all zeros?  Reading it costs no memory, even when it is
- * the kernel's shared zero page, which a memset would replace with a
- * page of its own. */
-static int
-page_is_zero(const uint8_t *p, size_t pg)
+/* Which pages of [p, p+size) are resident: bit 0 of vec[i]. */
+int
+os_mincore(void *p, size_t size, unsigned char *vec)
 {
-	const uint64_t *w = (const uint64_t *)p;
-	size_t i;
-
-	for (i = 0; i < pg / 8; i += 4)
-		if (w[i] | w[i + 1] | w[i + 2] | w[i + 3])
-			return 0;
-	return 1;
-}
-
-/* Zero a run of resident pages: memset where it is not zero already
- * (what the guest only read stays the shared zero page), or madvise. */
-static void
-zero_run(uint8_t *p, size_t size, size_t pg)
-{
-	size_t off;
-
-	if (size > ZERO_MEMSET_MAX && madvise(p, size, MADV_DONTNEED) == 0)
-		return;
-	for (off = 0; off < size; off += pg)
-		if (!page_is_zero(p + off, pg))
-			memset(p + off, 0, pg);
-}
-
-/*
- * Zero only the pages of [p, p+size) that are in use: mincore says
- * which are resident (a page the guest never touched is not, and reads
- * as zero already).  A run of resident pages is zeroed page by page
- * where it is not zero if it is small, dropped with madvise if it is
- * large (ZERO_MEMSET_MAX).
- */
-void
-os_zero_dirty(void *p, size_t size)
-{
-	size_t pg = os_pagesize(), n = size / pg, i, j, base;
-	unsigned char vec[4096];
-
-	for (base = 0; base < n; base += sizeof vec) {
-		size_t m = n - base < sizeof vec ? n - base : sizeof vec;
-		uint8_t *b = (uint8_t *)p + base * pg;
-		if (mincore(b, m * pg, vec) != 0) {
-			os_zero(b, m * pg);
-			continue;
-		}
-		for (i = 0; i < m; i = j) {
-			if (!(vec[i] & 1)) {
-				j = i + 1;
-				continue;
-			}
-			for (j = i; j < m && (vec[j] & 1); j++)
-				;
-			zero_run(b + i * pg, (j - i) * pg, pg);
-		}
-	}
-	if (size % pg)
-		memset((uint8_t *)p + n * pg, 0, size % pg);
+	return mincore(p, size, vec);
 }
 
 int

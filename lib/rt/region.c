@@ -1,5 +1,8 @@
 /*
- * Regions: instance slots reserved once.  A slot is laid out as
+ * Regions: instance slots reserved once.  Two layouts.
+ *
+ * Guard-page slots (the default), for modules that rely on the heap's
+ * reservation and guard to catch out-of-bounds accesses:
  *
  *	| context area | heap reservation | heap guard | stack guard | stack |
  *	  RW             RW up to size, then PROT_NONE ...              RW
@@ -9,7 +12,27 @@
  * accessible start of that slot's heap, and the heap's inaccessible
  * rest, its guard and the stack guard merge into another: about two
  * mappings per instance, which is what bounds instances per process
- * (vm.max_map_count, 65530 by default).
+ * (vm.max_map_count, 65530 by default), with the 6 GiB of address
+ * space each reserves (about 21,000 in 128 TiB).
+ *
+ * Bounds-checked slots (cfg.bounds_checked), for modules compiled with
+ * --bounds-checks, whose code checks every access against the memory's
+ * size: the heap reserves only the memory's maximum and a small guard,
+ * and is read-write throughout (its protection never changes: growing
+ * is a store of the new size):
+ *
+ *	| stack guard | stack | context area | heap reservation | heap guard |
+ *	  guard         RW      RW             RW                 guard
+ *
+ * The whole region is one read-write mapping, and the guards are guard
+ * markers in the page tables (MADV_GUARD_INSTALL, Linux 6.13), which
+ * split nothing: one kernel mapping per region, whatever its number of
+ * slots.  Where the kernel has no guard markers, the guards are
+ * PROT_NONE, the heap guard of one slot merging with the stack guard of
+ * the next: two mappings per slot.  The parts a live instance touches
+ * (the stack's top, the context, the heap's start) are neighbours, so
+ * that they share page-table pages.  Guards are set up when a slot is
+ * first taken, so that an unused slot costs no page table.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +42,7 @@
 /* Defaults of struct wa_region_config (wasmrt.h). */
 #define DEF_HEAP_RESERVE (4ull << 30)  /* every i32 address: guard mode's need */
 #define DEF_HEAP_GUARD (2ull << 30)    /* static offsets up to 2 GiB go unchecked */
+#define DEF_CHECKED_GUARD (64u << 10)  /* bounds-checked heaps: defence in depth */
 #define DEF_STACK (1ull << 20)         /* 1 MiB usable, as a native thread's 8 MiB is for C */
 #define DEF_CTX CTX_NEED_MAX           /* vmctx, function records, globals: backed lazily */
 /* Table elements per instance: a table may have 10,000,000 and a module
@@ -42,8 +66,9 @@
  */
 #define STACK_MARGIN (64u << 10)
 
-/* Slots a region may have: 6 GiB each, 128 TiB of user address space. */
-#define MAX_SLOTS 16384
+/* A region's reservation: the user address space is 128 TiB. */
+#define MAX_REGION (100ull << 40)
+#define MAX_SLOTS (1u << 22)
 
 /*
  * The sizes an embedder may ask for, checked before any is rounded or
@@ -74,13 +99,18 @@ config_ok(const struct wa_region_config *c, char *err, size_t errlen)
 static void
 defaults(struct wa_region_config *c, const struct wa_region_config *in)
 {
+	uint64_t def_guard;
+
 	memset(c, 0, sizeof *c);
 	if (in)
 		*c = *in;
 	c->slots = c->slots ? c->slots : 1;
 	c->heap_reserve = os_round_page(c->heap_reserve ? c->heap_reserve : DEF_HEAP_RESERVE);
-	c->heap_guard = os_round_page(c->heap_reserve == DEF_HEAP_RESERVE && !c->heap_guard ? DEF_HEAP_GUARD
-	                                                                                   : c->heap_guard);
+	if (c->bounds_checked)
+		def_guard = DEF_CHECKED_GUARD;
+	else
+		def_guard = c->heap_reserve == DEF_HEAP_RESERVE ? DEF_HEAP_GUARD : 0;
+	c->heap_guard = os_round_page(c->heap_guard ? c->heap_guard : def_guard);
 	c->heap_max = c->heap_max ? c->heap_max : c->heap_reserve;
 	c->heap_max = c->heap_max < c->heap_reserve ? c->heap_max : c->heap_reserve;
 	c->stack_size = os_round_page(c->stack_size ? c->stack_size : DEF_STACK);
@@ -88,43 +118,79 @@ defaults(struct wa_region_config *c, const struct wa_region_config *in)
 	c->table_max = c->table_max ? c->table_max : DEF_TABLE_MAX;
 }
 
+/* Offsets within a slot, for either layout. */
+static void
+layout(struct wa_region *r)
+{
+	const struct wa_region_config *c = &r->cfg;
+	size_t stack = c->stack_size + r->stack_margin, heap = c->heap_reserve + c->heap_guard;
+
+	if (c->bounds_checked) {
+		r->sguard_off = 0;
+		r->stack_off = r->sguard_size;
+		r->ctx_off = r->stack_off + stack;
+		r->heap_off = r->ctx_off + c->ctx_size;
+		r->slot_size = r->heap_off + heap;
+	} else {
+		r->ctx_off = 0;
+		r->heap_off = c->ctx_size;
+		r->sguard_off = r->heap_off + heap;
+		r->stack_off = r->sguard_off + r->sguard_size;
+		r->slot_size = r->stack_off + stack;
+	}
+	r->stack_top = r->stack_off + stack;
+}
+
+/* Guard-page slots: the context area and the stack read-write, the
+ * rest as reserved (PROT_NONE). */
+static int
+map_guard_slots(struct wa_region *r)
+{
+	uint32_t i;
+
+	if (!(r->base = os_reserve(r->size)))
+		return -1;
+	for (i = 0; i < r->cfg.slots; i++) {
+		uint8_t *s = r->base + (size_t)i * r->slot_size;
+		if (os_protect_rw(s + r->ctx_off, r->cfg.ctx_size) ||
+		    os_protect_rw(s + r->stack_off, r->stack_top - r->stack_off))
+			return -1;
+	}
+	return 0;
+}
+
 struct wa_region *
 wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen)
 {
 	struct wa_region *r = calloc(1, sizeof *r);
-	uint32_t i;
 
 	if (!r)
 		return rt_err(err, errlen, "out of memory"), NULL;
 	if (!config_ok(cfg, err, errlen))
 		goto fail;
 	defaults(&r->cfg, cfg);
-	/* each part is below 2^42, MAX_SLOTS is 2^14: no overflow */
-	if (r->cfg.heap_reserve + r->cfg.heap_guard > MAX_AREA ||
-	    (r->cfg.ctx_size + r->cfg.heap_reserve + r->cfg.heap_guard + r->cfg.stack_size + STACK_GUARD +
-	     STACK_MARGIN) * r->cfg.slots > (1ull << 47)) {
+	r->keep = r->cfg.keep_resident ? r->cfg.keep_resident : UINT64_MAX;
+	r->sguard_size = STACK_GUARD;
+	r->stack_margin = STACK_MARGIN;
+	/* each part is below 2^42 (config_ok), so their sum cannot overflow */
+	if (r->cfg.heap_reserve + r->cfg.heap_guard > MAX_AREA) {
 		rt_err(err, errlen, "region too large for the address space");
 		goto fail;
 	}
-	r->sguard_size = STACK_GUARD;
-	r->stack_margin = STACK_MARGIN;
-	r->heap_off = r->cfg.ctx_size;
-	r->sguard_off = r->heap_off + r->cfg.heap_reserve + r->cfg.heap_guard;
-	r->stack_off = r->sguard_off + r->sguard_size;
-	r->slot_size = r->stack_off + r->cfg.stack_size + r->stack_margin;
+	layout(r);
+	if (r->slot_size > MAX_REGION / r->cfg.slots) {
+		rt_err(err, errlen, "region too large: %u slots of %llu bytes", r->cfg.slots,
+		       (unsigned long long)r->slot_size);
+		goto fail;
+	}
 	r->size = r->slot_size * r->cfg.slots;
 	r->busy = calloc(r->cfg.slots, 1);
 	r->mem = calloc(r->cfg.slots, sizeof *r->mem);
-	if (!r->busy || !r->mem || !(r->base = os_reserve(r->size))) {
-		rt_err(err, errlen, "cannot reserve %llu bytes of address space", (unsigned long long)r->size);
+	if (!r->busy || !r->mem ||
+	    (r->cfg.bounds_checked ? !(r->base = os_reserve_rw(r->size)) : map_guard_slots(r) != 0)) {
+		rt_err(err, errlen, "cannot reserve %llu bytes of address space for %u slots",
+		       (unsigned long long)r->size, r->cfg.slots);
 		goto fail;
-	}
-	for (i = 0; i < r->cfg.slots; i++) {
-		uint8_t *s = region_slot(r, i);
-		if (os_protect_rw(s, r->cfg.ctx_size) || os_protect_rw(s + r->stack_off, r->slot_size - r->stack_off)) {
-			rt_err(err, errlen, "cannot map instance slots");
-			goto fail;
-		}
 	}
 	trap_init();
 	return r;
@@ -144,10 +210,48 @@ wa_region_free(struct wa_region *r)
 	free(r);
 }
 
+void
+wa_region_fit(struct wa_region_config *cfg, const struct wa_module *m)
+{
+	const struct wa_contract *c = m->c;
+	uint64_t cap = cfg->heap_max ? cfg->heap_max : DEF_HEAP_RESERVE, pages;
+
+	cfg->ctx_size = os_round_page(m->ctx_need);  /* inst_ctx_layout */
+	if (c->bounds != WA_BOUNDS_CHECK) {
+		cfg->bounds_checked = 0;
+		cfg->heap_reserve = cfg->heap_guard = 0;
+		return;
+	}
+	/* an imported memory lives elsewhere: one page, never used */
+	pages = !c->nmems ? 0 : c->mems[0].has_max ? c->mems[0].max : 65536;
+	cfg->bounds_checked = 1;
+	cfg->heap_reserve = pages * (64u << 10) < cap ? pages * (64u << 10) : cap;
+	cfg->heap_reserve = cfg->heap_reserve ? os_round_page(cfg->heap_reserve) : os_pagesize();
+	cfg->heap_guard = 0;
+}
+
 uint8_t *
 region_slot(const struct wa_region *r, uint32_t slot)
 {
 	return r->base + (size_t)slot * r->slot_size;
+}
+
+/*
+ * A bounds-checked slot's guards, when it is first taken: guard markers
+ * if the kernel has them (checked once per process), else PROT_NONE.
+ */
+static int
+guard_slot(struct wa_region *r, uint32_t slot)
+{
+	uint8_t *s = region_slot(r, slot);
+	uint8_t *hguard = s + r->heap_off + r->cfg.heap_reserve;
+
+	if (__atomic_load_n(&r->mem[slot].guarded, __ATOMIC_ACQUIRE))
+		return 0;
+	if (os_guard(s + r->sguard_off, r->sguard_size) || os_guard(hguard, r->cfg.heap_guard))
+		return -1;
+	__atomic_store_n(&r->mem[slot].guarded, 1, __ATOMIC_RELEASE);
+	return 0;
 }
 
 /*
@@ -166,6 +270,10 @@ region_take(struct wa_region *r)
 		if (!__atomic_load_n(&r->busy[i], __ATOMIC_RELAXED) &&
 		    __atomic_compare_exchange_n(&r->busy[i], &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 			__atomic_store_n(&r->hint, i + 1, __ATOMIC_RELAXED);
+			if (r->cfg.bounds_checked && guard_slot(r, i)) {
+				region_give(r, i);
+				return -2;
+			}
 			return (int)i;
 		}
 	}

@@ -16,12 +16,13 @@
 /* ---- os.c: the only place that talks to the kernel about memory ---- */
 size_t os_pagesize(void);
 void *os_reserve(size_t size);                 /* PROT_NONE, no backing */
+void *os_reserve_rw(size_t size);              /* read-write, no backing */
+int os_guard(void *p, size_t size);            /* any access faults */
 void os_release(void *p, size_t size);
 int os_protect_rw(void *p, size_t size);
 int os_protect_none(void *p, size_t size);
-void os_zero(void *p, size_t size);            /* memset or madvise */
-void os_zero_dirty(void *p, size_t size);      /* only the pages in use */
 void os_drop(void *p, size_t size);            /* madvise(MADV_DONTNEED) */
+int os_mincore(void *p, size_t size, unsigned char *vec);
 int os_map_file(void *p, size_t size, int fd); /* private RW, fixed */
 int os_map_none(void *p, size_t size);         /* back to a bare reservation */
 uint64_t os_round_page(uint64_t n);
@@ -110,6 +111,7 @@ struct codeent {
 };
 
 struct wa_module {
+	uint64_t id;                 /* unique in the process, never reused */
 	void *dl;
 	char *path;
 	const struct wa_contract *c;
@@ -131,10 +133,20 @@ struct wa_module {
 };
 
 /* ---- heapimg.c ---- */
+struct datarun {
+	uint32_t off, len;
+	const uint8_t *bytes;
+};
+
+/* The initial memory a module's data segments make: a file to map (much
+ * data), or runs of bytes to copy (little). */
 struct heapimg {
-	int fd;                      /* memfd: the initial memory */
+	int fd;                      /* memfd: the initial memory; -1: runs */
 	uint64_t size;               /* bytes: the initial pages */
 	uint64_t id;                 /* unique in the process */
+	struct datarun *runs;        /* fd -1: copy these over zeros */
+	uint32_t nruns;
+	uint8_t *bytes;              /* what the runs point into */
 };
 
 const struct heapimg *module_heap_image(struct wa_module *);
@@ -154,6 +166,8 @@ struct rt_memory {
 	uint64_t guard;              /* inaccessible bytes after the reservation */
 	uint64_t decl_max;           /* the declared maximum, in pages ... */
 	int has_max;                 /* ... if there is one */
+	int always_rw;               /* the whole reservation is read-write
+	                              * (bounds-checked slots): grow maps nothing */
 };
 
 struct rt_table {
@@ -201,6 +215,11 @@ struct wa_host {
 	 * (link.c); one thread at a time runs them */
 	struct wa_instance **group;
 	uint32_t ngroup, groupcap;
+	/* link.c: imports resolved per module, valid while gen is what it
+	 * was; gen changes whenever what an import resolves to can */
+	uint64_t gen;
+	struct linkcache *cache;     /* read without a lock, added under it */
+	pthread_mutex_t cache_lock;
 };
 
 struct hostreg {
@@ -224,6 +243,7 @@ void host_free_table(struct rt_table *);
 void host_free_memory(struct rt_memory *);
 
 /* ---- link.c: imports from registered instances and host objects ---- */
+void link_cache_free(struct wa_host *);
 int link_imports(struct wa_instance *, char *err, size_t errlen);
 int link_join(struct wa_instance *);
 void link_leave(struct wa_instance *);
@@ -239,9 +259,10 @@ struct wa_region {
 	struct wa_region_config cfg;
 	uint8_t *base;
 	size_t size, slot_size;
-	size_t heap_off, sguard_off, stack_off; /* within a slot */
+	size_t ctx_off, heap_off, sguard_off, stack_off, stack_top; /* within a slot */
 	size_t sguard_size;
 	size_t stack_margin;
+	uint64_t keep;               /* cfg.keep_resident, 0 meaning no limit */
 	uint32_t hint;               /* where region_take looks first */
 	uint8_t *busy;               /* per slot, taken by compare-and-swap */
 	struct slotmem *mem;         /* per slot */
@@ -254,9 +275,16 @@ struct wa_region {
 struct slotmem {
 	uint64_t rw;
 	uint64_t img;
+	uint64_t hi;                 /* no resident page past this offset */
+	int guarded;                 /* bounds-checked slots: guards set up */
 };
 
-/* A free slot's index, marked busy; -1 if none. */
+/* ---- zero.c: the heap back to zeros, keeping at most `keep` bytes of
+ * it resident; returns the bytes kept ---- */
+uint64_t zero_heap(uint8_t *p, uint64_t size, uint64_t keep);
+
+/* A free slot's index, marked busy; -1 if none, -2 if its guards
+ * could not be set up. */
 int region_take(struct wa_region *);
 void region_give(struct wa_region *, uint32_t slot);
 uint8_t *region_slot(const struct wa_region *, uint32_t slot);
@@ -288,7 +316,8 @@ struct wa_instance {
 	uint8_t *heap;
 	uint64_t heap_reserve, heap_guard;
 	uint64_t heap_init;          /* bytes accessible after instantiation */
-	const struct heapimg *img;   /* the heap is this image, mapped */
+	const struct heapimg *img;   /* the heap is this image: mapped, or
+	                              * its runs copied (heapimg.c) */
 	uint8_t *stack_lo, *sguard_lo;
 	uintptr_t own_limit;         /* stack_limit for the own stack */
 	struct rt_memory mem;        /* the defined memory */

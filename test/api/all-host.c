@@ -202,14 +202,22 @@ selftest(struct wa_instance *I, void *data, wa_val *args)
 	struct wa_module *m;
 	struct wa_host *h;
 	struct wa_instance *J, *K;
+	struct wa_region_config cfg = {.slots = 2};
 
 	(void)data;
 	own(I);
 	h = new_host(&w);
-	r = wa_region_new(&(struct wa_region_config){.slots = 2}, err, sizeof err);
 	m = path ? wa_module_load(path, err, sizeof err) : NULL;
-	check(r && wa_region_free_slots(r) == 2, "wa_region_new, wa_region_free_slots");
 	check(m != NULL, "wa_module_load");
+	if (m) {
+		/* guest.wat is compiled for guard pages: a context area of
+		 * its size, the heap layout left as given */
+		wa_region_fit(&cfg, m);
+		check(cfg.ctx_size > 0 && cfg.ctx_size % 4096 == 0 && !cfg.bounds_checked && cfg.slots == 2,
+		      "wa_region_fit");
+	}
+	r = wa_region_new(&cfg, err, sizeof err);
+	check(r && wa_region_free_slots(r) == 2, "wa_region_new, wa_region_free_slots");
 	if (path)
 		signed_load(path);
 	if (!r || !m || !(J = wa_instantiate(r, m, h, NULL, err, sizeof err))) {

@@ -80,6 +80,45 @@ wait_(struct wa_instance *I, void *data, wa_val *args)
 	args[0].i32 = (int32_t)wa_yield(I, (uint64_t)(uint32_t)args[0].i32);
 }
 
+/* host functions that say which they are */
+static void
+first(struct wa_instance *I, void *data, wa_val *args)
+{
+	(void)I, (void)data;
+	args[0].i32 = 1;
+}
+
+static void
+second(struct wa_instance *I, void *data, wa_val *args)
+{
+	(void)I, (void)data;
+	args[0].i32 = 2;
+}
+
+/* Imports resolved once are bound from the host's cache the next time:
+ * a change to the host must show in the instances created after it. */
+static void
+relink(struct wa_module *m, struct wa_region *r)
+{
+	struct wa_host *h2 = wa_host_new();
+	struct wa_instance *a, *b;
+	wa_val v[1];
+
+	wa_host_default(h2, "env", first, NULL);
+	memset(v, 0, sizeof v);
+	a = wa_instantiate(r, m, h2, NULL, err, sizeof err);
+	check("imports bound to a default", a && !wa_call(a, f_viaback, v) ? v[0].i32 : -1, 1);
+	wa_instance_free(a);
+	a = wa_instantiate(r, m, h2, NULL, err, sizeof err);
+	check("  again (from the cache)", a && !wa_call(a, f_viaback, v) ? v[0].i32 : -1, 1);
+	wa_host_func(h2, "env", "back", "i:i", NULL, second, NULL);
+	b = wa_instantiate(r, m, h2, NULL, err, sizeof err);
+	check("  a host function added since wins", b && !wa_call(b, f_viaback, v) ? v[0].i32 : -1, 2);
+	wa_instance_free(a);
+	wa_instance_free(b);
+	wa_host_free(h2);
+}
+
 static long
 add(int x, int y)
 {
@@ -168,6 +207,7 @@ main(int argc, char **argv)
 	check("a bad function index", wa_call(inst, 1000, NULL), -1);
 	wa_instance_free(inst);
 	wa_instance_free(other);
+	relink(m, r);
 	wa_host_free(h);
 	wa_region_free(r);
 	wa_module_free(m);

@@ -3,9 +3,13 @@
  * all verified; then a request on each with one in ten trapping, every
  * other one completing correctly; then a reset after a request must
  * leave no byte of that request's memory for the next.
- * usage: many STATE.so N        prints one line per check; exit 0 if all pass
+ * usage: many STATE.so N [fit]  prints one line per check; exit 0 if all pass
  * Slots come from regions of 2048 (a guard-mode slot reserves 6 GiB of
- * address space: no single hole of the address space holds 20,000).
+ * address space: no single hole of the address space holds 20,000), or
+ * with "fit" from one region of slots fitted to the module
+ * (wa_region_fit: for one compiled with --bounds-checks, its maximum
+ * memory and a small guard), each keeping at most 8 KiB of its memory
+ * resident between instances.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +21,24 @@
 #define PER_REGION 2048
 
 static char err[512];
+static const uint8_t zeros[65536];
+
+/* Kernel memory mappings of this process (vm.max_map_count bounds
+ * them), or -1 if /proc cannot tell. */
+static long
+mappings(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	long n = 0;
+	int c;
+
+	if (!f)
+		return -1;
+	while ((c = getc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
 
 static uint32_t
 export(struct wa_module *m, const char *name)
@@ -37,16 +59,17 @@ main(int argc, char **argv)
 	struct wa_host *h = wa_host_new();
 	struct wa_region **rs;
 	struct wa_instance **is;
-	long n, nr, i, bad = 0, traps = 0, ok = 0;
+	long n, nr, per, i, bad = 0, traps = 0, ok = 0, maps;
 	uint32_t set, get, req, sum;
 	wa_val a[1];
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: many STATE.so N\n");
+	if (argc != 3 && !(argc == 4 && !strcmp(argv[3], "fit"))) {
+		fprintf(stderr, "usage: many STATE.so N [fit]\n");
 		return 2;
 	}
 	n = atol(argv[2]);
-	nr = (n + PER_REGION - 1) / PER_REGION;
+	per = argc == 4 ? n : PER_REGION;
+	nr = (n + per - 1) / per;
 	rs = calloc((size_t)nr, sizeof *rs);
 	is = calloc((size_t)n, sizeof *is);
 	if (!(m = wa_module_load(argv[1], err, sizeof err))) {
@@ -55,15 +78,18 @@ main(int argc, char **argv)
 	}
 	set = export(m, "set"), get = export(m, "get"), req = export(m, "request"), sum = export(m, "sum");
 	for (i = 0; i < nr; i++) {
-		struct wa_region_config c = {.slots = (uint32_t)(n - i * PER_REGION < PER_REGION ? n - i * PER_REGION
-		                                                                                 : PER_REGION)};
+		struct wa_region_config c = {.slots = (uint32_t)(n - i * per < per ? n - i * per : per)};
+		if (argc == 4) {
+			wa_region_fit(&c, m);
+			c.keep_resident = 8192;
+		}
 		if (!(rs[i] = wa_region_new(&c, err, sizeof err))) {
 			fprintf(stderr, "many: region %ld: %s\n", i, err);
 			return 1;
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (!(is[i] = wa_instantiate(rs[i / PER_REGION], m, h, NULL, err, sizeof err))) {
+		if (!(is[i] = wa_instantiate(rs[i / per], m, h, NULL, err, sizeof err))) {
 			fprintf(stderr, "many: instance %ld: %s\n", i, err);
 			return 1;
 		}
@@ -78,6 +104,7 @@ main(int argc, char **argv)
 			bad++;
 	}
 	printf("%ld live instances, %ld with wrong state\n", n, bad);
+	maps = mappings();
 	/* one in ten traps; each trap ends that call alone */
 	for (i = 0; i < n; i++) {
 		int code;
@@ -95,7 +122,9 @@ main(int argc, char **argv)
 			traps--;
 	}
 	printf("%ld requests: %ld trapped as they should, %ld completed correctly\n", n, traps, ok);
-	/* reset: no byte of the last request's memory is left */
+	/* reset: no byte of the last request's memory is left; then each
+	 * goes (a read of every byte makes the pages resident, and a slot
+	 * gives back those its guest did not dirty) */
 	{
 		long dirty = 0;
 		for (i = 0; i < n; i++) {
@@ -106,17 +135,18 @@ main(int argc, char **argv)
 				return 1;
 			}
 			mem = wa_instance_memory(is[i], &size);
-			for (k = 0; k < size && !mem[k]; k++)
+			for (k = 0; k < size && !memcmp(mem + k, zeros, size - k < sizeof zeros ? size - k : sizeof zeros);
+			     k += sizeof zeros)
 				;
 			memset(a, 0, sizeof a);
 			if (k < size || wa_call(is[i], sum, a) || a[0].i32 != 0)
 				dirty++;
+			wa_instance_free(is[i]);
 		}
 		printf("%ld resets, %ld left bytes of the last request\n", n, dirty);
 		bad += dirty;
 	}
-	for (i = 0; i < n; i++)
-		wa_instance_free(is[i]);
+	printf("%ld kernel memory mappings with all instances live\n", maps);
 	for (i = 0; i < nr; i++)
 		wa_region_free(rs[i]);
 	wa_module_free(m);

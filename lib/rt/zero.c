@@ -1,0 +1,320 @@
+/*
+ * Bringing a slot's heap back to zeros after an instance, at the cost
+ * of what the guest touched, and choosing how by measurement.
+ *
+ * What a request that dirties N bytes costs is the guest's writes, the
+ * reset, and the page faults the next request takes where the reset
+ * gave pages back to the kernel.  A page fault here costs more than
+ * clearing the page (the kernel clears it too, and a fault is a trip
+ * through the kernel: about 1.6 us in this VM against 0.3 us for a
+ * 4 KiB memset), so the pages the guest dirtied are cleared in place
+ * and kept, up to the region's keep_resident bound; past it they are
+ * dropped (madvise).  Which pages are dirty: mincore says which are
+ * resident, and a resident page that reads as zero is left alone (what
+ * the guest only read stays the kernel's shared zero page, where the
+ * kernel has one; this VM's allocates a page on a read fault too),
+ * counted in the bound.  A run of such pages is given back if it is
+ * long enough that scanning it at every reset would cost more than the
+ * system call that drops it, so that a reset costs what the last
+ * request touched, not what every request before it did.
+ *
+ * The thresholds come from timing the operations themselves, once per
+ * process, on a scratch mapping (calibrate): no fixed crossover.
+ */
+#include <immintrin.h>
+#include <string.h>
+#include <time.h>
+
+#include "rt.h"
+
+/* What the operations cost on this machine, in ns (per page where
+ * said), and the thresholds derived from them. */
+static struct {
+	double scan, memset_, fault;   /* per page */
+	double madvise;                /* per call */
+	uint64_t drop_clean_pages;     /* drop a clean resident run this long */
+	int memset_dirty;              /* clear dirty pages in place (else drop them) */
+} cost;
+static pthread_once_t calibrated = PTHREAD_ONCE_INIT;
+
+static double
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Is the page all zeros?  Reading it costs no memory, even when it is
+ * the kernel's shared zero page, which a memset would replace with a
+ * page of its own.  The first bytes decide most dirty pages at once;
+ * 256 bytes at a time after that. */
+static int
+page_is_zero_sse2(const uint8_t *p, size_t pg)
+{
+	const __m128i *w = (const __m128i *)p;
+	size_t i;
+
+	if (((const uint64_t *)p)[0])
+		return 0;
+	for (i = 0; i < pg / 16; i += 16) {
+		__m128i x = _mm_or_si128(_mm_or_si128(_mm_or_si128(w[i], w[i + 1]), _mm_or_si128(w[i + 2], w[i + 3])),
+		                         _mm_or_si128(_mm_or_si128(w[i + 4], w[i + 5]), _mm_or_si128(w[i + 6], w[i + 7])));
+		__m128i y = _mm_or_si128(
+			_mm_or_si128(_mm_or_si128(w[i + 8], w[i + 9]), _mm_or_si128(w[i + 10], w[i + 11])),
+			_mm_or_si128(_mm_or_si128(w[i + 12], w[i + 13]), _mm_or_si128(w[i + 14], w[i + 15])));
+		x = _mm_or_si128(x, y);
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) != 0xffff)
+			return 0;
+	}
+	return 1;
+}
+
+__attribute__((target("avx2"))) static int
+page_is_zero_avx2(const uint8_t *p, size_t pg)
+{
+	const __m256i *w = (const __m256i *)p;
+	size_t i;
+
+	if (((const uint64_t *)p)[0])
+		return 0;
+	for (i = 0; i < pg / 32; i += 8) {
+		__m256i x = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(w[i], w[i + 1]), _mm256_or_si256(w[i + 2], w[i + 3])),
+		                            _mm256_or_si256(_mm256_or_si256(w[i + 4], w[i + 5]), _mm256_or_si256(w[i + 6], w[i + 7])));
+		if (!_mm256_testz_si256(x, x))
+			return 0;
+	}
+	return 1;
+}
+
+/* The one this CPU runs best (calibrate chooses). */
+static int (*page_is_zero)(const uint8_t *, size_t) = page_is_zero_sse2;
+
+/* Small, so that a process that resets once (wasm-run) hardly notices:
+ * about 30 faults, 10 system calls and 1 MiB of memory traffic. */
+#define CAL_PAGES 8
+#define CAL_REPS 4
+
+enum { SCAN, MEMSET, MADVISE, FAULT };
+
+/* One timing of operation `op` on the scratch area p (n bytes), with
+ * the area made ready for it first (not timed). */
+static double
+time_op(int op, uint8_t *p, size_t n, size_t pg)
+{
+	volatile int sink = 0;
+	double t0;
+	size_t i;
+
+	switch (op) {
+	case SCAN: memset(p, 0, n); break;
+	case MADVISE: memset(p, 1, pg); break;
+	case FAULT: os_drop(p, n); break;
+	}
+	t0 = now_ns();
+	switch (op) {
+	case SCAN:
+		for (i = 0; i < n; i += pg)
+			sink += page_is_zero(p + i, pg);
+		break;
+	case MEMSET: memset(p, 1, n); break;
+	case MADVISE: os_drop(p, pg); break;
+	case FAULT:
+		for (i = 0; i < n; i += pg)
+			p[i] = 1;
+		break;
+	}
+	(void)sink;
+	return now_ns() - t0;
+}
+
+/* The least of a few timings: the machine is shared, noise only adds. */
+static double
+time_min(int op, uint8_t *p, size_t n, size_t pg)
+{
+	double best = 1e18, t;
+	int r;
+
+	for (r = 0; r < CAL_REPS; r++)
+		if ((t = time_op(op, p, n, pg)) < best)
+			best = t;
+	return best;
+}
+
+static void
+calibrate(void)
+{
+	size_t pg = os_pagesize(), n = CAL_PAGES * pg;
+	uint8_t *p = os_reserve(n);
+
+	if (cpu_features() & WA_CPU_AVX2)
+		page_is_zero = page_is_zero_avx2;
+	/* if there is no scratch memory: what this VM measured */
+	cost.scan = 60, cost.memset_ = 300, cost.fault = 1500, cost.madvise = 400;
+	if (p && !os_protect_rw(p, n)) {
+		cost.scan = time_min(SCAN, p, n, pg) / CAL_PAGES;
+		cost.memset_ = time_min(MEMSET, p, n, pg) / CAL_PAGES;
+		cost.madvise = time_min(MADVISE, p, n, pg);
+		cost.fault = time_min(FAULT, p, n, pg) / CAL_PAGES;
+	}
+	os_release(p, n);
+	cost.scan = cost.scan > 1 ? cost.scan : 1;
+	cost.drop_clean_pages = (uint64_t)(cost.madvise / cost.scan) + 1;
+	cost.memset_dirty = cost.memset_ <= cost.fault;
+}
+
+/* A run of pages to clear or drop, joined with the next if they
+ * touch: one memset (which then streams past the cache when the run is
+ * long) or one madvise for many pages. */
+struct run {
+	uint8_t *lo, *hi;
+};
+
+struct pass {
+	size_t pg;
+	uint64_t keep;               /* bytes that may be kept */
+	uint64_t kept;
+	struct run clear, drop;
+};
+
+static void
+flush(struct run *r, int drop)
+{
+	if (r->hi > r->lo) {
+		if (drop)
+			os_drop(r->lo, (size_t)(r->hi - r->lo));
+		else
+			memset(r->lo, 0, (size_t)(r->hi - r->lo));
+	}
+	r->lo = r->hi = NULL;
+}
+
+static void
+later(struct run *r, int drop, uint8_t *a, size_t len)
+{
+	if (r->hi != a)
+		flush(r, drop);
+	if (!r->lo)
+		r->lo = a;
+	r->hi = a + len;
+}
+
+static void
+drop_later(struct pass *s, uint8_t *a, size_t len)
+{
+	later(&s->drop, 1, a, len);
+}
+
+/* A dirty page: cleared in place and kept, or dropped. */
+static void
+dirty(struct pass *s, uint8_t *a)
+{
+	if (cost.memset_dirty && s->kept + s->pg <= s->keep) {
+		later(&s->clear, 0, a, s->pg);
+		s->kept += s->pg;
+	} else {
+		drop_later(s, a, s->pg);
+	}
+}
+
+/* A run of n resident pages that read as zero: left as they are while
+ * the budget lasts, unless the run is long enough that scanning it at
+ * every reset costs more than the system call that gives it back. */
+static void
+clean(struct pass *s, uint8_t *a, size_t n)
+{
+	size_t i;
+
+	if (n >= cost.drop_clean_pages) {
+		drop_later(s, a, n * s->pg);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (s->kept + s->pg <= s->keep)
+			s->kept += s->pg;
+		else
+			drop_later(s, a + i * s->pg, s->pg);
+	}
+}
+
+/* A run of n resident pages: its dirty pages and clean runs. */
+static void
+resident_run(struct pass *s, uint8_t *a, size_t n)
+{
+	size_t i = 0, j;
+
+	while (i < n) {
+		if (!page_is_zero(a + i * s->pg, s->pg)) {
+			dirty(s, a + i * s->pg);
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < n && page_is_zero(a + j * s->pg, s->pg); j++)
+			;
+		clean(s, a + i * s->pg, j - i);
+		i = j;
+	}
+}
+
+/* The first index from i below m whose resident bit is `want`,
+ * eight entries at a time where it can. */
+static size_t
+next_run(const unsigned char *vec, size_t i, size_t m, int want)
+{
+	const uint64_t ones = 0x0101010101010101u;
+
+	while (i < m && (i & 7))
+		if ((vec[i] & 1) == want)
+			return i;
+		else
+			i++;
+	for (; i + 8 <= m; i += 8) {
+		uint64_t w;
+		memcpy(&w, vec + i, 8);
+		if ((w & ones) != (want ? 0 : ones))
+			break;
+	}
+	for (; i < m && (vec[i] & 1) != want; i++)
+		;
+	return i;
+}
+
+/* The mincore pass: only resident pages are looked at.  One call covers
+ * 64 MiB of heap (4 KiB pages). */
+static void
+by_mincore(struct pass *s, uint8_t *p, size_t npages)
+{
+	unsigned char vec[16384];
+	size_t base, i, j;
+
+	for (base = 0; base < npages; base += sizeof vec) {
+		size_t m = npages - base < sizeof vec ? npages - base : sizeof vec;
+		uint8_t *b = p + base * s->pg;
+		if (os_mincore(b, m * s->pg, vec)) {
+			/* cannot tell: every page is looked at */
+			resident_run(s, b, m);
+			continue;
+		}
+		for (i = next_run(vec, 0, m, 1); i < m; i = next_run(vec, j, m, 1)) {
+			j = next_run(vec, i, m, 0);
+			resident_run(s, b + i * s->pg, j - i);
+		}
+	}
+}
+
+/*
+ * Zero [p, p+size) (page aligned, size a multiple of the page size),
+ * keeping at most keep bytes of it resident.  Returns the bytes kept.
+ */
+uint64_t
+zero_heap(uint8_t *p, uint64_t size, uint64_t keep)
+{
+	struct pass s = {os_pagesize(), keep, 0, {NULL, NULL}, {NULL, NULL}};
+
+	pthread_once(&calibrated, calibrate);
+	by_mincore(&s, p, (size_t)(size / s.pg));
+	flush(&s.clear, 0);
+	flush(&s.drop, 1);
+	return s.kept;
+}
