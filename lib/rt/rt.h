@@ -388,6 +388,9 @@ rt_stack_owner(void)
 /* this thread has its alternate signal stack (trap_thread_init) */
 extern __thread int rt_thread_ready;
 _Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
+/* ... in wasm function func (function index space), as generated code
+ * names it; a func that is not a defined function's counts as unknown */
+_Noreturn void rt_trap_in(struct wa_instance *, uint32_t code, uintptr_t pc, uint32_t func);
 
 /* wa_call: its fast path is in switch.S, the rest in call.c */
 int wa_call_general(struct wa_instance *, uint32_t func, wa_val *args);

@@ -76,15 +76,21 @@ rt_trap_at(struct wa_instance *I, uint32_t code, uintptr_t pc)
 	deliver(I, code, pc, -1);
 }
 
+_Noreturn void
+rt_trap_in(struct wa_instance *I, uint32_t code, uintptr_t pc, uint32_t func)
+{
+	int ok = func >= I->mod->c->nfuncs_imported && func < I->mod->nfuncs;
+
+	deliver(I, code, pc, ok ? (int64_t)func : -1);
+}
+
 /* rt->trap: the caller is generated code and names the wasm function the
- * trap is in (inlining may have moved it into another's machine code). */
+ * trap is in (inlining may have moved it into another's machine code,
+ * and the call comes from the module's trap stub). */
 static _Noreturn void
 rt_trap(struct wa_vmctx *ctx, uint32_t code, uint32_t func)
 {
-	struct wa_instance *I = inst_of(ctx);
-	int ok = func >= I->mod->c->nfuncs_imported && func < I->mod->nfuncs;
-
-	deliver(I, code, (uintptr_t)__builtin_return_address(0) - 1, ok ? (int64_t)func : -1);
+	rt_trap_in(inst_of(ctx), code, (uintptr_t)__builtin_return_address(0) - 1, func);
 }
 
 _Noreturn void

@@ -78,9 +78,11 @@ rt_interrupt(struct wa_vmctx *ctx, uint32_t func)
 	struct wa_instance *I = inst_of(ctx);
 	uint32_t w = __atomic_fetch_and(&ctx->interrupt, ~INTR_PREEMPT, __ATOMIC_RELAXED);
 
-	(void)func;
+	/* the function named by the code, as for rt->trap: the call
+	 * comes from the module's interrupt stub, whose address names no
+	 * wasm function */
 	if (w & INTR_STOP)
-		rt_trap_at(I, WA_TRAP_INTERRUPTED, (uintptr_t)__builtin_return_address(0) - 1);
+		rt_trap_in(I, WA_TRAP_INTERRUPTED, (uintptr_t)__builtin_return_address(0) - 1, func);
 	if (rt_current != I || I->depth != 1 || I->yielded || I->in_start)
 		return;
 	I->yield_value = 0;
