@@ -11,11 +11,14 @@ const [shimPath, modPath, planPath] = process.argv.slice(2);
 const plan = JSON.parse(fs.readFileSync(planPath, 'utf8'));
 const lines = [];
 const p = (s) => lines.push(s);
+// a float as text keeps the sign of zero (`${-0}` is "0"), as the
+// runtime's spectest printers do
+const num = (x) => (Object.is(x, -0) ? '-0' : `${x}`);
 const spectest = {
   print_i32: (x) => p(`${x} : i32`),
   print_i64: (x) => p(`${x} : i64`),
-  print_f32: (x) => p(`${x} : f32`),
-  print_f64: (x) => p(`${x} : f64`),
+  print_f32: (x) => p(`${num(x)} : f32`),
+  print_f64: (x) => p(`${num(x)} : f64`),
 };
 const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
 const f64 = new Float64Array(1), u64 = new BigUint64Array(f64.buffer);

@@ -584,21 +584,31 @@ default_sigpath(const char *path)
 	return s ? strcat(strcpy(s, path), ".minisig") : NULL;
 }
 
+/* A new module record: every constructor goes through here, so that
+ * every module has an id of its own (the link cache of link.c keys on
+ * it: two modules with one id would share their imports' bindings). */
 static struct wa_module *
-load(const char *path, const char *sigpath, const struct wa_keys *keys, char *err, size_t errlen)
+module_new(void)
 {
-	struct wa_module *m = calloc(1, sizeof *m);
-	struct v V = {.m = m, .err = err, .errlen = errlen};
-	struct modfile f;
-	char *p, *own = NULL;
-
 	static uint64_t ids;
+	struct wa_module *m = calloc(1, sizeof *m);
 
 	if (m) {
 		pthread_mutex_init(&m->img_lock, NULL);
 		m->id = __atomic_add_fetch(&ids, 1, __ATOMIC_RELAXED);
 		m->memfd = -1;
 	}
+	return m;
+}
+
+static struct wa_module *
+load(const char *path, const char *sigpath, const struct wa_keys *keys, char *err, size_t errlen)
+{
+	struct wa_module *m = module_new();
+	struct v V = {.m = m, .err = err, .errlen = errlen};
+	struct modfile f;
+	char *p, *own = NULL;
+
 	if (!m || !(m->path = malloc(strlen(path) + 3))) {
 		rt_err(err, errlen, "out of memory");
 		free(m);
@@ -671,7 +681,7 @@ wa_module_check(const char *path, const char *sigpath, const struct wa_keys *key
 struct wa_module *
 module_from_contract(const struct wa_contract *c, const struct seg *segs, int nseg, char *err, size_t errlen)
 {
-	struct wa_module *m = calloc(1, sizeof *m);
+	struct wa_module *m = module_new();
 	struct v V = {.m = m, .c = c, .err = err, .errlen = errlen};
 
 	if (!m || nseg < 1 || nseg > MAX_SEGS) {
@@ -679,8 +689,6 @@ module_from_contract(const struct wa_contract *c, const struct seg *segs, int ns
 		free(m);
 		return NULL;
 	}
-	pthread_mutex_init(&m->img_lock, NULL);
-	m->memfd = -1;
 	m->c = c;
 	memcpy(V.seg, segs, (size_t)nseg * sizeof *segs);
 	V.nseg = nseg;
