@@ -26,6 +26,9 @@ LIBS_wasm-run = -Wl,--whole-archive $(LIBWASMRT) -Wl,--no-whole-archive -lsodium
 	-Wl,--export-dynamic-symbol=wa_*
 LIBS_wasm-serve = $(LIBWASMRT) $(H2O_LIBS) -lsodium -ldl -lpthread -lm
 CFLAGS_wasm-serve = $(H2O_CFLAGS)
+# the compile cache keys on the version (cmd/wasm-run/cache.c)
+CFLAGS_wasm-run = -DWA_VERSION='"$(VERSION)"'
+
 CFLAGS_wasm-lower = $(LLVM_CFLAGS)
 CFLAGS_wasm-codegen = $(LLVM_CFLAGS)
 CFLAGS_wasm-link = -DWA_BUILTINS_BUILD='"$(abspath $(LIBBUILTINS))"' \

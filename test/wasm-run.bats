@@ -266,3 +266,49 @@ refused() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "wasm-run: $M/no-such-script: No such file or directory" ]
 }
+
+# The compile cache (cmd/wasm-run/cache.c): a .wasm given to wasm-run is
+# compiled once, by the wasm-aot beside it, into $XDG_CACHE_HOME/wasm-aot.
+@test "a .wasm is compiled once into the compile cache, then run from it" {
+	command -v clang >/dev/null && [ -e "$M/wat-ok" ] || skip "clang, wat2wasm or wasm-aot missing"
+	T=$BATS_TEST_TMPDIR
+	clang --target=wasm32-wasi --sysroot=/usr -O2 "$BATS_TEST_DIRNAME/e2e/c/hello.c" -o "$T/hello.wasm"
+	wasm-aot "$T/hello.wasm" -o "$T/hello.so"
+	want=$(wasm-run "$T/hello.so" world)
+	[ "$want" = "Hello from wasm-aot, world!" ]
+	[ "$(XDG_CACHE_HOME=$T/c wasm-run "$T/hello.wasm" world)" = "$want" ]
+	[ "$(stat -c %a "$T/c/wasm-aot")" = 700 ]
+	[ "$(ls -A "$T/c/wasm-aot" | wc -l)" -eq 1 ]
+	entry=$(ls "$T/c/wasm-aot"/*.so)
+	before=$(stat -c '%i %Y.%y' "$entry")
+	# the second run takes the entry as it is: not compiled again
+	[ "$(XDG_CACHE_HOME=$T/c wasm-run "$T/hello.wasm" world)" = "$want" ]
+	[ "$(stat -c '%i %Y.%y' "$entry")" = "$before" ]
+	# another module (a custom section more) is another entry
+	printf '\0\4\3abc' | cat "$T/hello.wasm" - > "$T/hello2.wasm"
+	[ "$(XDG_CACHE_HOME=$T/c wasm-run "$T/hello2.wasm")" = "Hello, world!" ]
+	[ "$(ls -A "$T/c/wasm-aot" | wc -l)" -eq 2 ]
+}
+
+@test "the compile cache: HOME/.cache without XDG_CACHE_HOME; a bad module leaves nothing; no --trusted-key" {
+	[ -e "$M/wat-ok" ] || skip "wat2wasm or wasm-aot missing"
+	T=$BATS_TEST_TMPDIR
+	mkdir "$T/h"
+	env -u XDG_CACHE_HOME HOME="$T/h" wasm-run --invoke f "$M/values.wasm" 2>/dev/null ||
+		true   # whatever f does, the module is compiled
+	[ "$(ls "$T/h/.cache/wasm-aot"/*.so | wc -l)" -eq 1 ]
+	# a module that does not validate: refused, no entry, no temporary
+	printf '\0asm\1\0\0\0\1\4\1\140\0\0\3\2\1\5' > "$T/bad.wasm"
+	run env XDG_CACHE_HOME="$T/c" wasm-run "$T/bad.wasm"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"wasm-run: $T/bad.wasm: compilation failed" ]]
+	[ -z "$(ls -A "$T/c/wasm-aot")" ]
+	# a signature is a .so's: a module to compile cannot be trusted
+	run env XDG_CACHE_HOME="$T/c" wasm-run --trusted-key "$T/none.pub" "$M/values.wasm"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--trusted-key needs a signed .so, not a module to compile"* ]]
+	# no place for a cache
+	run env -u XDG_CACHE_HOME -u HOME wasm-run "$M/values.wasm"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no cache directory"* ]]
+}

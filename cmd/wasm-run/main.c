@@ -39,7 +39,7 @@ usage(FILE *f, int status)
 	           "                [--max-memory SIZE] [--stack-size SIZE] [--timeout DURATION]\n"
 	           "                [--host LIB.so]... [--repeat N] [--concurrent K] [--stats]\n"
 	           "                [--keep-resident SIZE] [--trusted-key KEY.pub]...\n"
-	           "                FILE.so [ARG...]\n"
+	           "                FILE.so|FILE.wasm [ARG...]\n"
 	           "       wasm-run [--max-memory SIZE] [--stack-size SIZE] --script FILE\n");
 	exit(status);
 }
@@ -353,6 +353,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	so = argv[i];
+	if (is_wasm(so)) {
+		/* a module to compile: once, into the compile cache */
+		if (o.nkeys)
+			fail(so, "--trusted-key needs a signed .so, not a module to compile");
+		so = cached_so(so, 0);
+	}
 	m = load(so, o.keys, o.nkeys);
 	if (!(h = wa_host_new()))
 		fail(so, "out of memory");

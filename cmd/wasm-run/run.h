@@ -28,3 +28,9 @@ struct life {
 /* Runs the module as L says; returns the exit status: the first
  * non-zero status of a run (134 for a trap), else 0. */
 int lifecycle(struct wa_module *, struct wa_host *, const struct wa_region_config *, const struct life *L);
+
+/* The compile cache (cache.c): is the file a binary module, and the
+ * cached .so for it, compiled by the wasm-aot beside this program if
+ * it is not there yet (exits with a message on failure). */
+int is_wasm(const char *path);
+char *cached_so(const char *wasm, int verbose);
