@@ -12,7 +12,7 @@ setup_file() {
 	export W=$BATS_TEST_DIRNAME/wasi X=$BATS_FILE_TMPDIR
 	command -v wasm-aot >/dev/null || return 0
 	local wasi_cc="clang --target=wasm32-wasi --sysroot=/usr -O2 -I$W"
-	for p in files errno escape all poll echo leak echoenv preopens; do
+	for p in files errno escape all poll echo leak echoenv preopens stdflags; do
 		$wasi_cc "$W/$p.c" -o "$X/$p.wasm" 2>"$X/$p.cc-err" || { cat "$X/$p.cc-err"; return 1; }
 		wasm-aot "$X/$p.wasm" -o "$X/$p.so"
 	done
@@ -264,4 +264,13 @@ EOF
 	"$X/capture" "$X/echoenv.so" < /dev/null > "$D/capture.out" 2> "$D/capture.err"
 	diff -u "$W/capture.out" "$D/capture.out"
 	[ "$(cat "$D/capture.err")" = "$(printf 'to stderr\nto stderr')" ]
+}
+
+@test "the host's stdout: fdstat kept from the start, changed flags seen at once and by the next instance" {
+	run bash -c "wasm-run --repeat 2 '$X/stdflags.so' 2>&1 > '$BATS_TEST_TMPDIR/out'"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "append before: 0; tty: 0" ]
+	[ "${lines[1]}" = "append after: 1" ]
+	[ "${lines[2]}" = "append before: 1; tty: 0" ]
+	[ "${lines[3]}" = "append after: 1" ]
 }

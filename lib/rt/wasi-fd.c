@@ -164,6 +164,36 @@ fdflags_of(int h)
 	return r;
 }
 
+void
+wasi_stdstat_init(struct wasi_host *H)
+{
+	int h;
+
+	for (h = 0; h < 3; h++) {
+		struct wasi_stdstat *s = &H->std[h];
+		if (fcntl(h, F_GETFD) < 0)
+			continue;        /* not open: asked each time */
+		s->type = host_filetype(h);
+		s->flags = fdflags_of(h);
+		s->tty = s->type == FT_CHARACTER_DEVICE && isatty(h);
+		__atomic_store_n(&s->valid, 1, __ATOMIC_RELEASE);
+	}
+}
+
+/* The copy of what fd_fdstat_get says of f, if f is the host's own 0,
+ * 1 or 2 (not a descriptor of the guest's or the embedder's) and the
+ * copy is still good. */
+static const struct wasi_stdstat *
+std_of(struct wa_vmctx *ctx, const struct wasi_fd *f)
+{
+	const struct wasi_stdstat *s;
+
+	if (f->own || f->host < 0 || f->host > 2)
+		return NULL;
+	s = &wasi_host(ctx)->std[f->host];
+	return __atomic_load_n(&s->valid, __ATOMIC_ACQUIRE) ? s : NULL;
+}
+
 static int32_t
 fd_fdstat_get(struct wa_vmctx *ctx, int32_t fd, int32_t p)
 {
@@ -182,10 +212,17 @@ fd_fdstat_get(struct wa_vmctx *ctx, int32_t fd, int32_t p)
 		type = f->type;
 		flags = f->flags;
 	} else if (f->kind == FD_HOST) {
-		type = host_filetype(f->host);
-		flags = fdflags_of(f->host);
+		const struct wasi_stdstat *std = std_of(ctx, f);
+		int tty;
+		if (std) {
+			type = std->type, flags = std->flags, tty = std->tty;
+		} else {
+			type = host_filetype(f->host);
+			flags = fdflags_of(f->host);
+			tty = type == FT_CHARACTER_DEVICE && isatty(f->host);
+		}
 		/* wasi-libc's isatty: a character device without seek and tell */
-		if (type == FT_CHARACTER_DEVICE && isatty(f->host))
+		if (tty)
 			base &= ~(RIGHT_FD_SEEK | RIGHT_FD_TELL);
 	}
 	memset(q, 0, 24);
@@ -216,6 +253,8 @@ fd_fdstat_set_flags(struct wa_vmctx *ctx, int32_t fd, int32_t flags)
 		f->flags = (uint16_t)(flags & (FDFLAG_APPEND | FDFLAG_NONBLOCK));
 		return WASI_ESUCCESS;
 	}
+	if (h < 3)       /* the host's own: its copy goes stale */
+		__atomic_store_n(&wasi_host(ctx)->std[h].valid, 0, __ATOMIC_RELEASE);
 	if ((fl = fcntl(h, F_GETFL)) < 0)
 		return wasi_errno(errno);
 	fl &= ~(O_APPEND | O_NONBLOCK);

@@ -315,6 +315,7 @@ wa_wasi_add(struct wa_host *h, const struct wa_wasi_config *cfg, char *err, size
 	}
 	H->cfg = cfg;
 	H->walk = (cfg->flags & WA_WASI_WALK) || !rsv_probe();
+	wasi_stdstat_init(H);
 	if (wasi_preopens_open(H, cfg, err, errlen)) {
 		wasi_host_free(H);
 		return -1;

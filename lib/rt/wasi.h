@@ -119,11 +119,23 @@ struct wasi_preopen {
 	uint32_t namelen;
 };
 
+/* What fd_fdstat_get says of one of the host's own descriptors 0, 1,
+ * 2, read once by wa_wasi_add: a request's output through the host's
+ * stdout then costs its write alone (wasi-libc asks for stdout's fdstat
+ * before its first write: three system calls).  fd_fdstat_set_flags
+ * on it drops the copy; valid is read and written atomically. */
+struct wasi_stdstat {
+	int valid;
+	uint8_t type, tty;
+	uint16_t flags;
+};
+
 struct wasi_host {
 	const struct wa_wasi_config *cfg;
 	struct wasi_preopen *pre;
 	uint32_t npre;
 	int walk;                    /* resolve by walking, not openat2 */
+	struct wasi_stdstat std[3];  /* wasi-fd.c */
 };
 
 /* How a guest descriptor reaches the host. */
@@ -286,6 +298,7 @@ is_socket(const struct wasi_fd *f)
 
 /* ---- registration per file ---- */
 void wasi_fd_add(struct wa_host *);
+void wasi_stdstat_init(struct wasi_host *);
 void wasi_dir_add(struct wa_host *);
 void wasi_path_add(struct wa_host *);
 void wasi_poll_add(struct wa_host *);
