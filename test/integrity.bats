@@ -142,6 +142,24 @@ assert hashlib.blake2b(d[:-32], digest_size=32).digest() == d[-32:]' "$X/hello.s
 	[ "$output" = "wasm-run: $T/g.so: $T/g.so.minisig: not a minisign signature" ]
 }
 
+@test "--trusted-key: a key id with leading zeros is named as minisign names it" {
+	[ -f "$X/key.pub" ] || skip "minisign is not installed"
+	# a key whose id minisign prints with fewer than 16 digits: about
+	# one in sixteen has a leading zero
+	for i in $(seq 200); do
+		rm -f "$T/z.pub" "$T/z.sec"
+		minisign -G -W -p "$T/z.pub" -s "$T/z.sec" > /dev/null
+		id=$(sed -n 's/.*minisign public key //p' "$T/z.pub")
+		[ "${#id}" -lt 16 ] && break
+	done
+	[ "${#id}" -lt 16 ]
+	copy z.so
+	minisign -S -s "$T/z.sec" -m "$T/z.so" > /dev/null
+	run wasm-run --trusted-key "$X/key.pub" "$T/z.so"
+	[ "$status" -eq 1 ]
+	[ "$output" = "wasm-run: $T/z.so: signed by key $id, which is not trusted" ]
+}
+
 @test "--trusted-key: a bad key file is an error; with --script, a usage error" {
 	[ -f "$X/key.pub" ] || skip "minisign is not installed"
 	run wasm-run --trusted-key "$X/key.sec" "$X/hello.so"

@@ -38,14 +38,19 @@ struct wa_keys {
 	size_t n;
 };
 
-/* The key id as minisign prints it: a little-endian 64-bit number. */
+/* The key id as minisign prints it: a little-endian 64-bit number in
+ * hexadecimal, without leading zeros (its "%" PRIX64). */
 static void
 keyid_hex(const uint8_t id[KEYID_LEN], char out[2 * KEYID_LEN + 1])
 {
+	char full[2 * KEYID_LEN + 1];
 	int i;
 
 	for (i = 0; i < KEYID_LEN; i++)
-		snprintf(out + 2 * i, 3, "%02X", id[KEYID_LEN - 1 - i]);
+		snprintf(full + 2 * i, 3, "%02X", id[KEYID_LEN - 1 - i]);
+	for (i = 0; i < 2 * KEYID_LEN - 1 && full[i] == '0'; i++)
+		;
+	memcpy(out, full + i, sizeof full - (size_t)i);
 }
 
 /* The next line of [*p, end): its start and length (no newline, no
