@@ -19,17 +19,6 @@
  * pages already there: the latency of an interrupt inside a helper. */
 #define CHUNK (1u << 20)
 
-/* The caller's (generated code's) address names the trapping function. */
-#define CALLER ((uintptr_t)__builtin_return_address(0) - 1)
-#define TRAP(ctx, code) rt_trap_at(inst_of(ctx), (code), CALLER)
-
-static inline void
-poll(struct wa_vmctx *ctx, uintptr_t pc)
-{
-	if (ctx->interrupt)
-		rt_trap_at(inst_of(ctx), WA_TRAP_INTERRUPTED, pc);
-}
-
 /* memmove in chunks, in the direction that keeps an overlap right. */
 static void
 move(struct wa_vmctx *ctx, uint8_t *d, const uint8_t *s, uint64_t n, uintptr_t pc)
@@ -42,13 +31,13 @@ move(struct wa_vmctx *ctx, uint8_t *d, const uint8_t *s, uint64_t n, uintptr_t p
 	if (d <= s) {
 		for (; n > CHUNK; d += CHUNK, s += CHUNK, n -= CHUNK) {
 			memmove(d, s, CHUNK);
-			poll(ctx, pc);
+			rt_poll(ctx, pc);
 		}
 		memmove(d, s, n);
 	} else {
 		for (; n > CHUNK; n -= CHUNK) {
 			memmove(d + n - CHUNK, s + n - CHUNK, CHUNK);
-			poll(ctx, pc);
+			rt_poll(ctx, pc);
 		}
 		memmove(d, s, n);
 	}
@@ -60,7 +49,7 @@ rt_memory_grow(struct wa_vmctx *ctx, uint32_t mem, uint32_t delta)
 	struct wa_memory *m = ctx->mem0;
 	uint64_t old, new;
 
-	poll(ctx, CALLER);
+	rt_poll(ctx, RT_CALLER);
 	if (mem != 0 || !m)
 		return -1;
 	old = m->size / PAGE;
@@ -81,12 +70,12 @@ rt_memory_init(struct wa_vmctx *ctx, uint32_t seg, uint32_t dst, uint32_t src, u
 	uint64_t len;
 
 	if (seg >= c->ndata || !ctx->mem0)
-		TRAP(ctx, WA_TRAP_MEM_OOB);
+		RT_TRAP(ctx, WA_TRAP_MEM_OOB);
 	len = I->data_dropped[seg] ? 0 : c->data[seg].len;
 	if ((uint64_t)src + n > len || (uint64_t)dst + n > ctx->mem0->size)
-		TRAP(ctx, WA_TRAP_MEM_OOB);
+		RT_TRAP(ctx, WA_TRAP_MEM_OOB);
 	/* a segment never overlaps memory: move's forward copy is memcpy */
-	move(ctx, ctx->mem0_base + dst, c->data[seg].bytes + src, n, CALLER);
+	move(ctx, ctx->mem0_base + dst, c->data[seg].bytes + src, n, RT_CALLER);
 }
 
 void
@@ -104,8 +93,8 @@ rt_memory_copy(struct wa_vmctx *ctx, uint32_t dst, uint32_t src, uint32_t n)
 	uint64_t size = ctx->mem0 ? ctx->mem0->size : 0;
 
 	if ((uint64_t)src + n > size || (uint64_t)dst + n > size)
-		TRAP(ctx, WA_TRAP_MEM_OOB);
-	move(ctx, ctx->mem0_base + dst, ctx->mem0_base + src, n, CALLER);
+		RT_TRAP(ctx, WA_TRAP_MEM_OOB);
+	move(ctx, ctx->mem0_base + dst, ctx->mem0_base + src, n, RT_CALLER);
 }
 
 void
@@ -115,10 +104,10 @@ rt_memory_fill(struct wa_vmctx *ctx, uint32_t dst, uint32_t val, uint32_t n)
 	uint8_t *p;
 
 	if ((uint64_t)dst + n > size)
-		TRAP(ctx, WA_TRAP_MEM_OOB);
+		RT_TRAP(ctx, WA_TRAP_MEM_OOB);
 	for (p = ctx->mem0_base + dst; n > CHUNK; p += CHUNK, n -= CHUNK) {
 		memset(p, (int)(uint8_t)val, CHUNK);
-		poll(ctx, CALLER);
+		rt_poll(ctx, RT_CALLER);
 	}
 	memset(p, (int)(uint8_t)val, n);
 }

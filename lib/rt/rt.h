@@ -388,6 +388,17 @@ rt_stack_owner(void)
 /* this thread has its alternate signal stack (trap_thread_init) */
 extern __thread int rt_thread_ready;
 _Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
+/* For the helpers generated code calls (memory.c, table.c): the
+ * caller's address names the trapping function; rt_poll traps
+ * "interrupted" between two chunks of a long operation if asked to. */
+#define RT_CALLER ((uintptr_t)__builtin_return_address(0) - 1)
+#define RT_TRAP(ctx, code) rt_trap_at(inst_of(ctx), (code), RT_CALLER)
+static inline void
+rt_poll(struct wa_vmctx *ctx, uintptr_t pc)
+{
+	if (ctx->interrupt)
+		rt_trap_at(inst_of(ctx), WA_TRAP_INTERRUPTED, pc);
+}
 /* ... in wasm function func (function index space), as generated code
  * names it; a func that is not a defined function's counts as unknown */
 _Noreturn void rt_trap_in(struct wa_instance *, uint32_t code, uintptr_t pc, uint32_t func);

@@ -13,16 +13,6 @@
 /* 512 KiB of pointers: about the time of memory.c's chunk */
 #define CHUNK (64u << 10)
 
-#define CALLER ((uintptr_t)__builtin_return_address(0) - 1)
-#define TRAP(ctx, code) rt_trap_at(inst_of(ctx), (code), CALLER)
-
-static inline void
-poll(struct wa_vmctx *ctx, uintptr_t pc)
-{
-	if (ctx->interrupt)
-		rt_trap_at(inst_of(ctx), WA_TRAP_INTERRUPTED, pc);
-}
-
 static struct wa_table *
 table(struct wa_vmctx *ctx, uint32_t t)
 {
@@ -40,7 +30,7 @@ fill(struct wa_vmctx *ctx, void **v, void *val, uint64_t n, uintptr_t pc)
 			v[k] = val;
 		if (k == n)
 			return;
-		poll(ctx, pc);
+		rt_poll(ctx, pc);
 	}
 }
 
@@ -53,16 +43,16 @@ rt_table_init(struct wa_vmctx *ctx, uint32_t t, uint32_t seg, uint32_t dst, uint
 	uint64_t len, k = 0, end;
 
 	if (!tab || seg >= c->nelem)
-		TRAP(ctx, WA_TRAP_TABLE_ACCESS_OOB);
+		RT_TRAP(ctx, WA_TRAP_TABLE_ACCESS_OOB);
 	len = I->elem_dropped[seg] ? 0 : c->elems[seg].n;
 	if ((uint64_t)src + n > len || (uint64_t)dst + n > tab->size)
-		TRAP(ctx, WA_TRAP_TABLE_ACCESS_OOB);
+		RT_TRAP(ctx, WA_TRAP_TABLE_ACCESS_OOB);
 	for (;;) {
 		for (end = n - k > CHUNK ? k + CHUNK : n; k < end; k++)
 			tab->elems[dst + k] = inst_elem_item(I, &c->elems[seg].items[src + k]);
 		if (k == n)
 			return;
-		poll(ctx, CALLER);
+		rt_poll(ctx, RT_CALLER);
 	}
 }
 
@@ -82,18 +72,18 @@ rt_table_copy(struct wa_vmctx *ctx, uint32_t dt, uint32_t st, uint32_t dst, uint
 	void **to, **from;
 
 	if (!d || !s || (uint64_t)src + n > s->size || (uint64_t)dst + n > d->size)
-		TRAP(ctx, WA_TRAP_TABLE_ACCESS_OOB);
+		RT_TRAP(ctx, WA_TRAP_TABLE_ACCESS_OOB);
 	to = d->elems + dst, from = s->elems + src;
 	/* in chunks, in the direction that keeps an overlap right */
 	if (to <= from) {
 		for (; n > CHUNK; to += CHUNK, from += CHUNK, n -= CHUNK) {
 			memmove(to, from, CHUNK * sizeof *to);
-			poll(ctx, CALLER);
+			rt_poll(ctx, RT_CALLER);
 		}
 	} else {
 		for (; n > CHUNK; n -= CHUNK) {
 			memmove(to + n - CHUNK, from + n - CHUNK, CHUNK * sizeof *to);
-			poll(ctx, CALLER);
+			rt_poll(ctx, RT_CALLER);
 		}
 	}
 	memmove(to, from, (size_t)n * sizeof *to);
@@ -107,7 +97,7 @@ rt_table_grow(struct wa_vmctx *ctx, uint32_t t, void *init, uint32_t delta)
 	uint64_t old, new;
 	void **v;
 
-	poll(ctx, CALLER);
+	rt_poll(ctx, RT_CALLER);
 	if (!tab)
 		return -1;
 	old = tab->size;
@@ -122,7 +112,7 @@ rt_table_grow(struct wa_vmctx *ctx, uint32_t t, void *init, uint32_t delta)
 	/* kept at once: an interrupt in fill leaves the table as it was,
 	 * larger underneath */
 	tab->elems = v;
-	fill(ctx, v + old, init, new - old, CALLER);
+	fill(ctx, v + old, init, new - old, RT_CALLER);
 	tab->size = (uint32_t)new;
 	I->table_elems += delta;
 	return (int32_t)old;
@@ -134,6 +124,6 @@ rt_table_fill(struct wa_vmctx *ctx, uint32_t t, uint32_t dst, void *val, uint32_
 	struct wa_table *tab = table(ctx, t);
 
 	if (!tab || (uint64_t)dst + n > tab->size)
-		TRAP(ctx, WA_TRAP_TABLE_ACCESS_OOB);
-	fill(ctx, tab->elems + dst, val, n, CALLER);
+		RT_TRAP(ctx, WA_TRAP_TABLE_ACCESS_OOB);
+	fill(ctx, tab->elems + dst, val, n, RT_CALLER);
 }
