@@ -79,25 +79,6 @@ own_dir(void)
 }
 
 static void
-hash_file(crypto_generichash_state *st, const char *path)
-{
-	unsigned char buf[1 << 16];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		fatal_errno("%s", path);
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			fatal_errno("%s", path);
-		crypto_generichash_update(st, buf, (size_t)n);
-	}
-	close(fd);
-}
-
-static void
 hash_str(crypto_generichash_state *st, const char *s)
 {
 	crypto_generichash_update(st, (const unsigned char *)s, strlen(s) + 1);
@@ -202,6 +183,8 @@ cached_so(const char *wasm, int verbose)
 	crypto_generichash_state st;
 	unsigned char key[32];
 	char hex[65], abi[32], *dir = own_dir(), *cache, *so, *tmp, *aot;
+	unsigned char *bytes;
+	size_t len;
 	int fd;
 
 	if (!dir || sodium_init() < 0)
@@ -212,7 +195,9 @@ cached_so(const char *wasm, int verbose)
 	hash_str(&st, abi);
 	hash_tools(&st, dir);
 	hash_cpu(&st);
-	hash_file(&st, wasm);
+	bytes = read_file(wasm, &len);
+	crypto_generichash_update(&st, bytes, len);
+	free(bytes);
 	crypto_generichash_final(&st, key, sizeof key);
 	sodium_bin2hex(hex, sizeof hex, key, sizeof key);
 	cache = cache_dir();
