@@ -233,7 +233,8 @@ end_loop(struct lower *L, struct frame *f)
 	for (i = 0; i < n; i++)
 		if (LLVMTypeOf(L->stack[L->sp - n + i]) != llvm_type(L, f->rtypes[i]))
 			lower_error(L, "branch value of the wrong type");
-	memmove(L->stack + f->height, L->stack + L->sp - n, n * sizeof *L->stack);
+	if (n)
+		memmove(L->stack + f->height, L->stack + L->sp - n, n * sizeof *L->stack);
 	L->sp = f->height + n;
 	drop_phis(f);
 	LLVMDeleteBasicBlock(f->merge);
