@@ -7,7 +7,10 @@
  * damage, not an adversary: the file is read, checked, and then
  * dlopen()ed by its path; its identity (device, inode, size, times) is
  * compared before and after, so a file replaced or rewritten meanwhile
- * is refused.  With keys the threat is an adversary who may race us:
+ * is refused.  A path the process has loaded already is loaded as a
+ * copy too (module.c: dlopen would return the object loaded before,
+ * whatever the file holds now).  With keys the threat is an adversary
+ * who may race us:
  * the bytes are copied into a memory file that is then sealed against
  * any change, checked there, and that very file is what dlopen maps
  * (/proc/self/fd/N, kept open for the module's life so that the name
@@ -146,12 +149,12 @@ signature(struct modfile *f, const char *sigpath, const struct wa_keys *keys, ch
 }
 
 int
-modfile_open(struct modfile *f, const char *path, const char *sigpath, const struct wa_keys *keys, char *err,
-             size_t errlen)
+modfile_open(struct modfile *f, const char *path, const char *sigpath, const struct wa_keys *keys, int copy,
+             char *err, size_t errlen)
 {
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
-	if (read_file(f, path, keys != NULL, err, errlen) || elf_precheck(f->buf, f->len, err, errlen) ||
+	if (read_file(f, path, copy || keys, err, errlen) || elf_precheck(f->buf, f->len, err, errlen) ||
 	    digest_check(f->buf, f->len, err, errlen) ||
 	    (keys && signature(f, sigpath, keys, err, errlen))) {
 		modfile_close(f);

@@ -601,6 +601,26 @@ module_new(void)
 	return m;
 }
 
+/*
+ * dlopen of a path the process has loaded before (that name, or another
+ * name of the same file) returns the object loaded then, whatever the
+ * file holds now: a module rebuilt in place and loaded again would run
+ * its old code, and not the bytes just checked.  Such a path is loaded
+ * through a sealed copy, whose name is new.  load_lock keeps two loads
+ * from racing between this probe and their dlopen.
+ */
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+already_loaded(const char *path)
+{
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+
+	if (h)
+		dlclose(h);
+	return h != NULL;
+}
+
 static struct wa_module *
 load(const char *path, const char *sigpath, const struct wa_keys *keys, char *err, size_t errlen)
 {
@@ -608,6 +628,7 @@ load(const char *path, const char *sigpath, const struct wa_keys *keys, char *er
 	struct v V = {.m = m, .err = err, .errlen = errlen};
 	struct modfile f;
 	char *p, *own = NULL;
+	int copy, r;
 
 	if (!m || !(m->path = malloc(strlen(path) + 3))) {
 		rt_err(err, errlen, "out of memory");
@@ -620,15 +641,19 @@ load(const char *path, const char *sigpath, const struct wa_keys *keys, char *er
 		rt_err(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (modfile_open(&f, p, sigpath, keys, err, errlen))
-		goto fail;
-	free(own);
-	own = NULL;
-	if (open_object(m, &f, p, err, errlen)) {
-		modfile_close(&f);
+	pthread_mutex_lock(&load_lock);
+	copy = already_loaded(p);
+	if (modfile_open(&f, p, sigpath, keys, copy, err, errlen)) {
+		pthread_mutex_unlock(&load_lock);
 		goto fail;
 	}
+	free(own);
+	own = NULL;
+	r = open_object(m, &f, p, err, errlen);
+	pthread_mutex_unlock(&load_lock);
 	modfile_close(&f);
+	if (r)
+		goto fail;
 	if (!(V.c = m->c = dlsym(m->dl, WA_CONTRACT_SYMBOL))) {
 		rt_err(err, errlen, "not a wasm-aot module: no %s symbol", WA_CONTRACT_SYMBOL);
 		goto fail;
@@ -671,7 +696,7 @@ wa_module_check(const char *path, const char *sigpath, const struct wa_keys *key
 		rt_err(err, errlen, "out of memory");
 		return -1;
 	}
-	r = modfile_open(&f, path, sigpath, keys, err, errlen);
+	r = modfile_open(&f, path, sigpath, keys, 0, err, errlen);
 	if (!r)
 		modfile_close(&f);
 	free(own);

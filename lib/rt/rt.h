@@ -71,9 +71,10 @@ struct modfile {
  * cannot be read or is longer than max. */
 char *read_small_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 /* Read and check path (ELF headers, digest, and if keys the signature
- * in the file sigpath, which must then be given). */
-int modfile_open(struct modfile *, const char *path, const char *sigpath, const struct wa_keys *keys, char *err,
-                 size_t errlen);
+ * in the file sigpath, which must then be given); with copy (always
+ * with keys), into a sealed memory file that dlopen is to map. */
+int modfile_open(struct modfile *, const char *path, const char *sigpath, const struct wa_keys *keys, int copy,
+                 char *err, size_t errlen);
 /* After dlopen of the path: still the file that was checked? */
 int modfile_same(const struct modfile *, const char *path);
 void modfile_unmap(struct modfile *);          /* frees the bytes; the fd stays */

@@ -8,7 +8,9 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wasmrt.h"
 
@@ -146,6 +148,57 @@ hosts(struct wa_host *h, struct wa_instance *I)
 	                   NULL, NULL) == -1, "host function: 69 parameters and no function", "accepted");
 }
 
+static int
+copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t n;
+	int ok = in && out;
+
+	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		ok = fwrite(buf, 1, n, out) == n;
+	if (in)
+		fclose(in);
+	if (out && fclose(out))
+		ok = 0;
+	return ok;
+}
+
+/* A path loaded again after its file was replaced gives the new file's
+ * module, while the old one is still loaded (dlopen by name would
+ * return the old object); and loading an unchanged path twice works. */
+static void
+reload(const char *basic, const char *many)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], path[4200], next[4200], err[256] = "";
+	struct wa_module *a, *b, *c;
+
+	snprintf(dir, sizeof dir, "%s/edges.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		check(0, "reload", "mkdtemp failed");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/m.so", dir);
+	snprintf(next, sizeof next, "%s/next.so", dir);
+	a = copy_file(basic, path) ? wa_module_load(path, err, sizeof err) : NULL;
+	b = copy_file(many, next) && !rename(next, path) ? wa_module_load(path, err, sizeof err) : NULL;
+	c = b ? wa_module_load(path, err, sizeof err) : NULL;
+	check(a && b && c, "reload: the replaced file loads", err);
+	if (a && b && c) {
+		check(wa_module_contract(a)->nglobals != wa_module_contract(b)->nglobals,
+		      "reload: the second load is the new file's module", "it is the old one's");
+		check(wa_module_contract(b)->nglobals == wa_module_contract(c)->nglobals,
+		      "reload: a third load of the same file is that module", "it is not");
+	}
+	wa_module_free(a);
+	wa_module_free(b);
+	wa_module_free(c);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -169,6 +222,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	regions();
+	reload(argv[1], argv[2]);
 	small_context(m, h);
 	wa_module_free(m);
 	if (!(m = wa_module_load(argv[1], err, sizeof err))) {
