@@ -169,7 +169,8 @@ def back_stages(d, level):
     objs = [b[:-3] + '.o' for b in bcs]
     return [('wasm-codegen %s' % level,) +
             median_run([[tool('wasm-codegen'), '-c', level, '-o', o, b] for b, o in zip(bcs, objs)], RUNS),
-            ('wasm-link',) + median_run([[tool('wasm-link'), '-o', os.path.join(d, 'm.so')] + objs], RUNS)]
+            ('wasm-link (%s objects)' % level,) +
+            median_run([[tool('wasm-link'), '-o', os.path.join(d, 'm.so')] + objs], RUNS)]
 
 
 def peer(wasm, d):
