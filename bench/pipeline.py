@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Compile time and memory of each pipeline stage, against wasm2c + clang.
 
-usage: bench/pipeline.py [BIN_DIR] [RUNS]        (make bench runs it)
+usage: bench/pipeline.py [BIN_DIR] [RUNS] [MODULE...]   (make bench runs it)
+
+MODULE: hello, rust, 1mb, 5mb (default all).
 
 Modules: test/e2e/c/hello.c (clang -O2 to wasm32-wasi); a Rust program,
 test/e2e/rust/collections.rs (Debian's rustc -O -g to wasm32-wasi, so
@@ -34,6 +36,7 @@ from benchlib import machine
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(TOP, 'bin')
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+ONLY = set(sys.argv[3:])
 CACHE = os.path.join(TOP, 'build', 'bench')
 W2C_RT = '/usr/share/wabt/wasm2c'
 LEVELS = ('-O0', '-O1', '-O2')
@@ -132,22 +135,27 @@ def big_module(units, funcs):
 
 
 def modules(d):
-    """[(name, wasm path)] of the modules this machine can build."""
+    """[(name, wasm path)] of the modules this machine can build (those
+    named on the command line, if any)."""
+    want = lambda key: not ONLY or key in ONLY
     progs = []
-    hello = os.path.join(d, 'hello.wasm')
-    subprocess.run(WASI_CC + ['-O2', os.path.join(TOP, 'test/e2e/c/hello.c'), '-o', hello], check=True)
-    progs.append(('hello', hello))
+    if want('hello'):
+        hello = os.path.join(d, 'hello.wasm')
+        subprocess.run(WASI_CC + ['-O2', os.path.join(TOP, 'test/e2e/c/hello.c'), '-o', hello], check=True)
+        progs.append(('hello', hello))
     # Debian's rustc (with libstd-rust-dev-wasm32), not a rustup one
     rustc = '/usr/bin/rustc' if os.path.exists('/usr/bin/rustc') else shutil.which('rustc')
-    if rustc:
+    if rustc and want('rust'):
         rs = os.path.join(d, 'collections.wasm')
         r = subprocess.run([rustc, '--target', 'wasm32-wasi', '-O', '-g',
                             os.path.join(TOP, 'test/e2e/rust/collections.rs'), '-o', rs],
                            stderr=subprocess.DEVNULL)
         if r.returncode == 0:
             progs.append(('rust -g', rs))
-    progs.append(('1 MB code', big_module(2, 1000)))
-    progs.append(('5 MB code', big_module(10, 1000)))
+    if want('1mb'):
+        progs.append(('1 MB code', big_module(2, 1000)))
+    if want('5mb'):
+        progs.append(('5 MB code', big_module(10, 1000)))
     return progs
 
 
@@ -236,6 +244,8 @@ def main():
         print('(ratio: wasm-aot time / wasm2c + clang time; n/a: wasm2c cannot translate the module)')
         print()
 
+        if progs[0][0] != 'hello':
+            return
         hello = progs[0][1]
         so = os.path.join(d, 'hello.so')
         subprocess.run([tool('wasm-aot'), hello, '-o', so], check=True)
