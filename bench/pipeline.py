@@ -1,16 +1,26 @@
 #!/usr/bin/env python3
-"""Time of each pipeline stage, .so size, and whole-process run time.
+"""Compile time and memory of each pipeline stage, against wasm2c + clang.
 
 usage: bench/pipeline.py [BIN_DIR] [RUNS]        (make bench runs it)
 
-Programs: test/e2e/c/hello.c (clang -O2 to wasm32-wasi), and a larger
-one, test/e2e/rust/collections.rs (Debian's rustc -O to wasm32-wasi),
-when rustc is there.  Each stage (wasm-parse, wasm-verify, wasm-lower, wasm-codegen
--O2 with wasm-link) runs RUNS times (default 5) on files, and the table
-gives the median wall time.  Then `wasm-run hello.so` against `node`
-running the same hello.wasm through node:wasi (compile, instantiate,
-run), both whole processes, median of 4 * RUNS runs, in the same run.
+Modules: test/e2e/c/hello.c (clang -O2 to wasm32-wasi); a Rust program,
+test/e2e/rust/collections.rs (Debian's rustc -O -g to wasm32-wasi, so
+most of its bytes are debug info, as a user's build would have), when
+rustc is there; and two generated C programs (bench/gen-big.py, a fixed
+seed) of about 1 MB and 5 MB of code section, built once into
+build/bench/ and rebuilt when gen-big.py changes.
+
+Table 1: each stage at -O0, -O1 and -O2, as wasm-aot runs them (parse,
+verify, lower --split into partitions, wasm-codegen on each partition one
+after the other, wasm-link): median wall time of RUNS runs (default 3)
+and the peak resident memory of the stage (the largest partition's for
+wasm-codegen).  Table 2: the whole `wasm-aot` at each level with -j 1
+and -j 2, against wabt's wasm2c followed by `clang -O2 -c` of its output
+(the peer's link step left out), the same modules, the same run.  Then
+`wasm-run hello.so` against node running hello.wasm through node:wasi,
+whole processes.
 """
+import glob
 import os
 import shutil
 import statistics
@@ -23,7 +33,11 @@ from benchlib import machine
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(TOP, 'bin')
-RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+CACHE = os.path.join(TOP, 'build', 'bench')
+W2C_RT = '/usr/share/wabt/wasm2c'
+LEVELS = ('-O0', '-O1', '-O2')
+WASI_CC = ['clang', '--target=wasm32-wasi', '--sysroot=/usr']
 
 NODE_RUNNER = """import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
@@ -34,85 +48,206 @@ wasi.start(inst);
 """
 
 
-def timed(cmd, runs, **kw):
-    """Median wall time of runs runs of cmd (a list), in seconds."""
-    ts = []
+def tool(t):
+    return os.path.join(BIN, t)
+
+
+def run(cmd):
+    """Runs cmd (a list): (wall seconds, peak resident MB)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    t = time.perf_counter() - t0
+    if status != 0:
+        sys.exit('bench/pipeline.py: failed (status %d): %s' % (status, ' '.join(cmd)))
+    return t, ru.ru_maxrss / 1024.0
+
+
+def median_run(cmds, runs):
+    """cmds (a list of commands, run one after the other) runs times:
+    (median of the summed wall time, largest peak resident MB)."""
+    times, peak = [], 0.0
     for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+        total = 0.0
+        for c in cmds:
+            t, m = run(c)
+            total += t
+            peak = max(peak, m)
+        times.append(total)
+    return statistics.median(times), peak
 
 
-def stages(wasm, d):
-    """(stage, seconds) for each stage of the pipeline on wasm."""
-    tool = lambda t: os.path.join(BIN, t)
-    wat, ll, so = (os.path.join(d, 'm' + e) for e in ('.wat', '.ll', '.so'))
-    subprocess.run([tool('wasm-parse'), wasm, '-o', wat], check=True)
-    subprocess.run([tool('wasm-lower'), wat, '-o', ll], check=True)
-    rows = [
-        ('wasm-parse', timed([tool('wasm-parse'), wasm, '-o', wat], RUNS)),
-        ('wasm-verify', timed([tool('wasm-verify'), wat, '-o', os.devnull], RUNS)),
-        ('wasm-lower', timed([tool('wasm-lower'), wat, '-o', ll], RUNS)),
-        ('wasm-codegen -O2 (+ wasm-link)', timed([tool('wasm-codegen'), '-O2', '-o', so, ll], RUNS)),
-    ]
-    rows.append(('total', sum(t for _, t in rows)))
-    return rows, os.path.getsize(so)
+def code_size(wasm):
+    """Bytes of the code section (id 10) of a binary module."""
+    data = open(wasm, 'rb').read()
+    i = 8
+    while i < len(data):
+        sid = data[i]
+        i += 1
+        n = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            n |= (b & 0x7f) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        if sid == 10:
+            return n
+        i += n
+    return 0
+
+
+def big_module(units, funcs):
+    """build/bench/bigU.wasm: gen-big.py's program of units * funcs
+    functions, built once (a few minutes) and kept."""
+    os.makedirs(CACHE, exist_ok=True)
+    wasm = os.path.join(CACHE, 'big%d.wasm' % units)
+    stamp_file = wasm + '.stamp'
+    stamp = '%d %s %d %d' % (os.path.getsize(os.path.join(TOP, 'bench/gen-big.py')),
+                             int(os.path.getmtime(os.path.join(TOP, 'bench/gen-big.py'))), units, funcs)
+    if os.path.exists(wasm) and os.path.exists(stamp_file) and open(stamp_file).read() == stamp:
+        return wasm
+    print('building %s (%d units of %d generated C functions; once)' % (wasm, units, funcs), flush=True)
+    src = tempfile.mkdtemp(prefix='wa-big-')
+    try:
+        subprocess.run([sys.executable, os.path.join(TOP, 'bench/gen-big.py'), src, str(units), str(funcs)],
+                       check=True)
+        cs = sorted(glob.glob(os.path.join(src, '*.c')))
+        procs = []
+        for c in cs:
+            procs.append(subprocess.Popen(WASI_CC + ['-O2', '-c', c, '-o', c + '.o']))
+            if len(procs) >= (os.cpu_count() or 1):
+                if procs.pop(0).wait():
+                    sys.exit('bench/pipeline.py: clang failed')
+        if any(p.wait() for p in procs):
+            sys.exit('bench/pipeline.py: clang failed')
+        subprocess.run(WASI_CC + ['-nostartfiles', '-Wl,--no-entry', '-Wl,--export-all', '-Wl,--strip-debug'] +
+                       [c + '.o' for c in cs] + ['-lm', '-o', wasm], check=True)
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
+    with open(stamp_file, 'w') as f:
+        f.write(stamp)
+    return wasm
+
+
+def modules(d):
+    """[(name, wasm path)] of the modules this machine can build."""
+    progs = []
+    hello = os.path.join(d, 'hello.wasm')
+    subprocess.run(WASI_CC + ['-O2', os.path.join(TOP, 'test/e2e/c/hello.c'), '-o', hello], check=True)
+    progs.append(('hello', hello))
+    # Debian's rustc (with libstd-rust-dev-wasm32), not a rustup one
+    rustc = '/usr/bin/rustc' if os.path.exists('/usr/bin/rustc') else shutil.which('rustc')
+    if rustc:
+        rs = os.path.join(d, 'collections.wasm')
+        r = subprocess.run([rustc, '--target', 'wasm32-wasi', '-O', '-g',
+                            os.path.join(TOP, 'test/e2e/rust/collections.rs'), '-o', rs],
+                           stderr=subprocess.DEVNULL)
+        if r.returncode == 0:
+            progs.append(('rust -g', rs))
+    progs.append(('1 MB code', big_module(2, 1000)))
+    progs.append(('5 MB code', big_module(10, 1000)))
+    return progs
+
+
+def front_stages(wasm, d):
+    """[(stage, seconds, peak MB)] of the stages before code generation,
+    which do not depend on the level; leaves d/parts."""
+    wat1, wat2, parts = (os.path.join(d, n) for n in ('parsed.wat', 'module.wat', 'parts'))
+    rows = [('wasm-parse',) + median_run([[tool('wasm-parse'), '-o', wat1, wasm]], RUNS),
+            ('wasm-verify',) + median_run([[tool('wasm-verify'), '-o', wat2, wat1]], RUNS)]
+    os.mkdir(parts)
+    rows.append(('wasm-lower --split',) + median_run([[tool('wasm-lower'), '--split', parts, wat2]], RUNS))
+    return rows
+
+
+def back_stages(d, level):
+    """[(stage, seconds, peak MB)] of code generation (each partition one
+    after the other) and linking at one level."""
+    bcs = sorted(glob.glob(os.path.join(d, 'parts', 'p*.bc')))
+    objs = [b[:-3] + '.o' for b in bcs]
+    return [('wasm-codegen %s' % level,) +
+            median_run([[tool('wasm-codegen'), '-c', level, '-o', o, b] for b, o in zip(bcs, objs)], RUNS),
+            ('wasm-link',) + median_run([[tool('wasm-link'), '-o', os.path.join(d, 'm.so')] + objs], RUNS)]
+
+
+def peer(wasm, d):
+    """wasm2c then clang -O2 -c: (seconds, peak MB), or None if wasm2c
+    cannot translate the module."""
+    c = os.path.join(d, 'w2c.c')
+    if subprocess.run(['wasm2c', wasm, '-o', c], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        return None
+    return median_run([['wasm2c', wasm, '-o', c],
+                       ['clang', '-O2', '-c', '-I', W2C_RT, c, '-o', os.path.join(d, 'w2c.o')]], RUNS)
 
 
 def main():
     if not os.path.isdir(BIN):
         sys.exit('bench/pipeline.py: no %s (run make first)' % BIN)
-    for t in ('clang',):
+    for t in ('clang', 'wasm2c'):
         if not shutil.which(t):
             print('bench/pipeline.py: skipping: %s is not installed' % t)
             return
     d = tempfile.mkdtemp(prefix='wa-bench-')
     try:
-        progs = []
-        hello = os.path.join(d, 'hello.wasm')
-        subprocess.run(['clang', '--target=wasm32-wasi', '--sysroot=/usr', '-O2',
-                        os.path.join(TOP, 'test/e2e/c/hello.c'), '-o', hello], check=True)
-        progs.append(('hello.c', hello))
-        # Debian's rustc (with libstd-rust-dev-wasm32), not a rustup one
-        rustc = '/usr/bin/rustc' if os.path.exists('/usr/bin/rustc') else shutil.which('rustc')
-        if rustc:
-            coll = os.path.join(d, 'collections.wasm')
-            r = subprocess.run([rustc, '--target', 'wasm32-wasi', '-O',
-                                os.path.join(TOP, 'test/e2e/rust/collections.rs'), '-o', coll],
-                               stderr=subprocess.DEVNULL)
-            if r.returncode == 0:
-                progs.append(('collections.rs', coll))
-        print('machine: %s' % machine())
-        print('pipeline stages, median of %d runs (seconds)' % RUNS)
+        progs = modules(d)
+        print('machine: %s, load average %s' % (machine(), ' '.join(open('/proc/loadavg').read().split()[:3])))
+        print('modules: ' + ', '.join('%s %.2f MB (code %.2f MB)' % (n, os.path.getsize(w) / 1e6,
+                                                                       code_size(w) / 1e6) for n, w in progs))
         print()
-        sizes = {}
-        table = {}
-        for name, wasm in progs:
-            sub = os.path.join(d, name)
-            os.mkdir(sub)
-            rows, sizes[name] = stages(wasm, sub)
-            table[name] = rows
+        print('1. stages as wasm-aot runs them, one after the other (codegen: every partition in '
+              'turn): median wall s of %d runs, peak resident MB' % RUNS)
         names = [n for n, _ in progs]
-        print('%-32s' % 'stage' + ''.join('%16s' % n for n in names))
-        for i, (stage, _) in enumerate(table[names[0]]):
-            print('%-32s' % stage + ''.join('%16.3f' % table[n][i][1] for n in names))
-        print('%-32s' % '.wasm size (bytes)' + ''.join('%16d' % os.path.getsize(w) for _, w in progs))
-        print('%-32s' % '.so size (bytes)' + ''.join('%16d' % sizes[n] for n in names))
+        print('%-28s' % 'stage' + ''.join('%20s' % n for n in names))
+        dirs = []
+        for name, wasm in progs:
+            dirs.append(os.path.join(d, name.replace(' ', '_')))
+            os.mkdir(dirs[-1])
+        rows = [front_stages(w, sub) for (_, w), sub in zip(progs, dirs)]
+        for level in LEVELS:
+            for r, sub in zip(rows, dirs):
+                r.extend(back_stages(sub, level))
+        for i in range(len(rows[0])):
+            print('%-28s' % rows[0][i][0] + ''.join('%11.3f %5.0f MB' % (r[i][1], r[i][2]) for r in rows))
+        print('%-28s' % 'partitions' + ''.join('%20d' % len(glob.glob(os.path.join(sub, 'parts', '*.bc')))
+                                                for sub in dirs))
+        print()
+        print('2. whole compile: wasm-aot -jN (wall s, median of %d) against wasm2c + clang -O2 -c' % RUNS)
+        print('%-26s' % 'command' + ''.join('%20s' % n for n in names))
+        w2c = []
+        for name, wasm in progs:
+            sub = os.path.join(d, name.replace(' ', '_') + '-w2c')
+            os.mkdir(sub)
+            w2c.append(peer(wasm, sub))
+        for level in LEVELS:
+            for j in ('1', '2'):
+                cells = []
+                for (name, wasm), p in zip(progs, w2c):
+                    so = os.path.join(d, 'aot.so')
+                    t, m = median_run([[tool('wasm-aot'), level, '-j', j, wasm, '-o', so]], RUNS)
+                    ratio = ' %5.2fx' % (t / p[0]) if p else '   n/a'
+                    cells.append('%12.3f%s' % (t, ratio))
+                print('%-26s' % ('wasm-aot %s -j %s' % (level, j)) + ''.join('%20s' % c for c in cells))
+        print('%-26s' % 'wasm2c + clang -O2 -c' +
+              ''.join('%20s' % ('%12.3f' % p[0] if p else 'n/a') for p in w2c))
+        print('(ratio: wasm-aot time / wasm2c + clang time; n/a: wasm2c cannot translate the module)')
         print()
 
+        hello = progs[0][1]
         so = os.path.join(d, 'hello.so')
-        subprocess.run([os.path.join(BIN, 'wasm-aot'), hello, '-o', so], check=True)
+        subprocess.run([tool('wasm-aot'), hello, '-o', so], check=True)
         n = 4 * RUNS
-        ours = timed([os.path.join(BIN, 'wasm-run'), so], n)
-        print('whole process: run hello, median of %d runs' % n)
+        ours = median_run([[tool('wasm-run'), so]], n)[0]
+        print('3. whole process: run hello, median of %d runs' % n)
         print('%-40s %10s %8s' % ('', 'ms', 'ratio'))
         print('%-40s %10.2f %8.2f' % ('wasm-run hello.so', ours * 1e3, 1.0))
         if shutil.which('node'):
             mjs = os.path.join(d, 'run.mjs')
             with open(mjs, 'w') as f:
                 f.write(NODE_RUNNER)
-            node = timed(['node', '--no-warnings', mjs, hello], n)
+            node = median_run([['node', '--no-warnings', mjs, hello]], n)[0]
             print('%-40s %10.2f %8.2f' % ('node (V8, node:wasi) hello.wasm', node * 1e3, node / ours))
         else:
             print('node: not installed')

@@ -216,7 +216,7 @@ tw_instr(struct out *o, const struct instr *in)
 /* Indentation stops growing at MAX_INDENT levels: without a limit a
  * body of deeply nested blocks would make output quadratic in its
  * size (readers ignore whitespace, so nothing is lost). */
-enum { MAX_INDENT = 256 };
+enum { MAX_INDENT = 32 };  /* 68 columns: deeper nests are unreadable anyway */
 
 static void
 indent(struct out *o, uint32_t depth)

@@ -215,8 +215,8 @@ golden() {
 	wasm-lower --bounds-checks -o "$BATS_TEST_TMPDIR/b.ll" "$D/control.wat"
 	grep -q 'alloca <2 x i64>' "$BATS_TEST_TMPDIR/g.ll"
 	grep -q '= load i32, i32\* %[0-9]*, align 1$' "$BATS_TEST_TMPDIR/e.ll"
-	! grep -q 'alloca <2 x i64>' "$BATS_TEST_TMPDIR/e.ll"
-	! grep -q 'alloca <2 x i64>' "$BATS_TEST_TMPDIR/b.ll"
+	! grep -q 'alloca <2 x i64>' "$BATS_TEST_TMPDIR/e.ll" || false
+	! grep -q 'alloca <2 x i64>' "$BATS_TEST_TMPDIR/b.ll" || false
 }
 
 @test "--split writes partitions: each function defined once, the contract in the first" {
@@ -237,7 +237,7 @@ golden() {
 		"$LLVM_DIS" "$f" -o "${f%.bc}.ll"
 	done
 	grep -q '^@wasm_aot_contract = ' "$P/p00.ll"
-	! grep -q '^@wasm_aot_contract = ' "$P"/p0[1-9].ll
+	! grep -q '^@wasm_aot_contract = ' "$P"/p0[1-9].ll || false
 	grep -q '"wasm-aot.partition", i32 1}' "$P/p01.ll"
 	# every function defined in exactly one partition, as a hidden global
 	wasm-lower "$BATS_TEST_TMPDIR/big.wasm" -o "$BATS_TEST_TMPDIR/one.ll"

@@ -149,7 +149,7 @@ assemble() {
 	done
 }
 
-@test "indentation stops growing at 256 levels, keeping output linear" {
+@test "indentation stops growing at 32 levels, keeping output linear" {
 	{
 		echo '(module (func'
 		for ((i = 0; i < 300; i++)); do echo block; done
@@ -161,6 +161,6 @@ assemble() {
 	[ "$(grep -c '^ *block$' "$T/deep.out")" -eq 300 ]
 	longest=$(awk '{ if (length($0) > n) n = length($0) } END { print n }' "$T/deep.out")
 	echo "longest line: $longest"
-	[ "$longest" -eq $((4 + 2 * 256 + 5)) ]
+	[ "$longest" -eq $((4 + 2 * 32 + 5)) ]
 	wat2wasm "$T/deep.out" -o "$T/deep2.wasm"
 }

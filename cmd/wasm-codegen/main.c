@@ -212,6 +212,32 @@ make_target(const struct opts *o, struct cpu *cpu)
 	                               levels[o->olevel], LLVMRelocPIC, LLVMCodeModelDefault);
 }
 
+/* Whether every function the module defines is marked optnone (or cold:
+ * the module's trap stubs, which are small): wasm-lower
+ * leaves functions with loop nests too deep to optimise (lower-loop.c)
+ * to LLVM unoptimised and gives them a partition of their own.  Such a
+ * module is compiled as at -O0, pass pipeline and code generator (fast
+ * instruction selection and register allocation): at -O2 the analyses
+ * and machine passes (dominator trees, live ranges) that run even on
+ * optnone functions take 6 s for a 20,000-deep nest, -O0 2.5 s. */
+static int
+unoptimised(LLVMModuleRef mod)
+{
+	unsigned optnone = LLVMGetEnumAttributeKindForName("optnone", 7);
+	unsigned cold = LLVMGetEnumAttributeKindForName("cold", 4);
+	LLVMValueRef f;
+	int n = 0;
+
+	for (f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f) || LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, cold))
+			continue;
+		if (!LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, optnone))
+			return 0;
+		n++;
+	}
+	return n > 0;
+}
+
 static void
 write_out(const char *path, const char *data, size_t len)
 {
@@ -350,6 +376,11 @@ main(int argc, char **argv)
 	LLVMSetDataLayout(mod, dl);
 	LLVMDisposeMessage(dl);
 	contract_set_cpu(mod, name, &cpu);
+	if (o.olevel > 0 && !o.passes && unoptimised(mod)) {
+		o.olevel = 0;
+		LLVMDisposeTargetMachine(tm);
+		tm = make_target(&o, &cpu);
+	}
 	pipeline_prepare(mod);
 	pipeline_snapshot(mod, &before);
 	optimise(mod, tm, o.olevel, o.passes);

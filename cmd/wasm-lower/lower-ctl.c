@@ -219,12 +219,38 @@ finish_function(struct lower *L, struct frame *f)
 	}
 }
 
+/* The end of a loop that falls through: no branch targets it (a branch
+ * to a loop goes to its header), so the code goes on in the current
+ * block with the top values as the loop's results, and the merge block
+ * is not needed. */
+static void
+end_loop(struct lower *L, struct frame *f)
+{
+	uint32_t i, n = f->nresults;
+
+	if (L->sp < f->height + n)
+		lower_error(L, "operand stack underflow at branch");
+	for (i = 0; i < n; i++)
+		if (LLVMTypeOf(L->stack[L->sp - n + i]) != llvm_type(L, f->rtypes[i]))
+			lower_error(L, "branch value of the wrong type");
+	if (n)
+		memmove(L->stack + f->height, L->stack + L->sp - n, n * sizeof *L->stack);
+	L->sp = f->height + n;
+	drop_phis(f);
+	LLVMDeleteBasicBlock(f->merge);
+	L->nframes--;
+}
+
 static void
 end_frame(struct lower *L)
 {
 	struct frame *f = &L->frames[L->nframes - 1];
 	uint32_t i;
 
+	if (f->kind == FR_LOOP && !L->unreachable) {
+		end_loop(L, f);
+		return;
+	}
 	if (f->kind == FR_IF)
 		begin_else(L, f); /* an if without else passes its params on */
 	close_arm(L, f);

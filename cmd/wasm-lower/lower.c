@@ -279,23 +279,63 @@ call_intrinsic(struct lower *L, const char *name, LLVMTypeRef *tys, unsigned nty
  * wa_instance_preempt), so the code goes on after the call: the check
  * adds no exit edge to any loop (see trap_stub).
  */
-void
-check_interrupt(struct lower *L)
+static void
+inline_check(struct lower *L, LLVMValueRef ctx, uint32_t fidx)
 {
-	LLVMValueRef v = field(L, L->ctx, VM_INTERRUPT, L->i32), fn, argv[2], call;
-	LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->C, L->F, "interrupt");
-	LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->C, L->F, "");
+	LLVMValueRef v = field(L, ctx, VM_INTERRUPT, L->i32), fn, argv[2], call;
+	LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->C, LLVMGetBasicBlockParent(LLVMGetInsertBlock(L->B)), "interrupt");
+	LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->C, LLVMGetBasicBlockParent(LLVMGetInsertBlock(L->B)), "");
 
 	LLVMSetVolatile(v, 1);
 	LLVMBuildCondBr(L->B, LLVMBuildICmp(L->B, LLVMIntNE, v, const_i32(L, 0), ""), slow, ok);
 	LLVMPositionBuilderAtEnd(L->B, slow);
 	fn = trap_stub(L, 1);
-	argv[0] = L->ctx;
-	argv[1] = const_i32(L, L->fidx);
+	argv[0] = ctx;
+	argv[1] = fidx == UINT32_MAX ? LLVMGetParam(LLVMGetBasicBlockParent(ok), 1) : const_i32(L, fidx);
 	call = LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 2, "");
 	add_call_attr(L, call, "inaccessiblememonly");
 	LLVMBuildBr(L->B, ok);
 	LLVMPositionBuilderAtEnd(L->B, ok);
+}
+
+/* In a function left unoptimised (loops_too_deep) the check is a call
+ * of wasm_aot_poll(ctx, function index), which makes it: one block per
+ * loop instead of three keeps such a function's code generation fast
+ * (and the code is slow anyway). */
+static LLVMValueRef
+poll_stub(struct lower *L)
+{
+	LLVMTypeRef args[2] = {L->ptr, L->i32};
+	LLVMBasicBlockRef saved = LLVMGetInsertBlock(L->B);
+	LLVMValueRef fn;
+
+	if (L->poll_fn)
+		return L->poll_fn;
+	fn = L->poll_fn = LLVMAddFunction(L->M, "wasm_aot_poll", LLVMFunctionType(L->voidt, args, 2, 0));
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	set_func_attrs(L, fn);
+	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "noinline");
+	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "optnone");
+	LLVMPositionBuilderAtEnd(L->B, LLVMAppendBasicBlockInContext(L->C, fn, "entry"));
+	inline_check(L, LLVMGetParam(fn, 0), UINT32_MAX);
+	LLVMBuildRetVoid(L->B);
+	LLVMPositionBuilderAtEnd(L->B, saved);
+	return fn;
+}
+
+void
+check_interrupt(struct lower *L)
+{
+	LLVMValueRef fn, argv[2];
+
+	if (!L->unoptimised) {
+		inline_check(L, L->ctx, L->fidx);
+		return;
+	}
+	fn = poll_stub(L);
+	argv[0] = L->ctx;
+	argv[1] = const_i32(L, L->fidx);
+	LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 2, "");
 }
 
 static void
@@ -468,7 +508,7 @@ lower_function(struct lower *L, uint32_t i)
 	L->unreachable = 0;
 	L->dead_depth = 0;
 	L->in = NULL;
-	if (loops_too_deep(L->fn)) {
+	if ((L->unoptimised = loops_too_deep(L->fn))) {
 		add_enum_attr(L, L->F, LLVMAttributeFunctionIndex, "optnone");
 		add_enum_attr(L, L->F, LLVMAttributeFunctionIndex, "noinline");
 	}
@@ -515,7 +555,7 @@ begin_module(struct lower *L, uint32_t p)
 	LLVMSetSourceFileName(L->M, "wasm", 4);
 	LLVMSetTarget(L->M, "x86_64-pc-linux-gnu");
 	memset(L->funcs, 0, L->m->nfuncs * sizeof *L->funcs);
-	L->trap_fn = L->interrupt_fn = NULL;
+	L->trap_fn = L->interrupt_fn = L->poll_fn = NULL;
 	if (L->nparts > 1)
 		LLVMAddModuleFlag(L->M, LLVMModuleFlagBehaviorError, WA_PARTITION_FLAG,
 		                  strlen(WA_PARTITION_FLAG), LLVMValueAsMetadata(const_i32(L, p)));

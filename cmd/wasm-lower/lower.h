@@ -81,6 +81,8 @@ struct lower {
 	LLVMValueRef *tramps;      /* per type */
 	LLVMValueRef *adapters;    /* per imported function */
 	LLVMValueRef trap_fn, interrupt_fn; /* the trap stubs, made when first needed */
+	LLVMValueRef poll_fn;       /* the interrupt check of unoptimised functions */
+	int unoptimised;            /* the current function is left to LLVM unoptimised */
 	struct consts *consts;     /* contract.c: byte strings, uniqued */
 	/* the function being lowered */
 	const struct func *fn;

@@ -11,8 +11,12 @@
  * call to a function small enough to be inlined, most frequent first,
  * joins caller and callee while the group stays under half a partition.
  * The groups are then dealt out, largest first, to the partition with
- * the fewest instructions so far.  Everything is ordered by counts and
- * indices only: the same module always gives the same partitions.
+ * the fewest instructions so far.  Functions with loop nests too deep
+ * to optimise (loops_too_deep, lower-loop.c) go to a last partition of
+ * their own, which wasm-codegen compiles with LLVM's fast instruction
+ * selection and register allocation, keeping compile time linear.
+ * Everything is ordered by counts and indices only: the same module
+ * always gives the same partitions.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +56,7 @@ by_weight(const void *pa, const void *pb)
  * caller and callee.  at[c] is where callee c's edge of the current
  * caller is, plus one, if it is at or after `start`. */
 static struct edge *
-call_edges(const struct module *m, const uint64_t *size, size_t *nedges)
+call_edges(const struct module *m, const uint64_t *size, const uint8_t *deep, size_t *nedges)
 {
 	struct edge *e = NULL;
 	size_t n = 0, cap = 0, k, start, *at = xcalloc(m->nfuncs + 1, sizeof *at);
@@ -65,7 +69,7 @@ call_edges(const struct module *m, const uint64_t *size, size_t *nedges)
 			if (in->op != OP_CALL || in->idx < m->nfuncs_imported)
 				continue;
 			c = in->idx - m->nfuncs_imported;
-			if (c >= m->nfuncs || c == i || size[c] > INLINE_SIZE)
+			if (c >= m->nfuncs || c == i || size[c] > INLINE_SIZE || deep[i] || deep[c])
 				continue;
 			if (at[c] > start) {
 				e[at[c] - 1].count++;
@@ -106,20 +110,24 @@ partition(struct lower *L)
 {
 	const struct module *m = L->m;
 	uint64_t *size = xcalloc(m->nfuncs + 1, sizeof *size), total = 0, cap, *load;
-	uint32_t *up = xcalloc(m->nfuncs + 1, sizeof *up), *gpart, i, p, ng = 0;
+	uint32_t *up = xcalloc(m->nfuncs + 1, sizeof *up), *gpart, i, p, ng = 0, ndeep = 0;
+	uint8_t *deep = xcalloc(m->nfuncs + 1, 1);
 	struct group *g;
 	struct edge *e;
 	size_t ne, k;
 
 	for (i = 0; i < m->nfuncs; i++) {
 		size[i] = m->funcs[i].ncode + 8; /* prologue, checks */
-		total += size[i];
 		up[i] = i;
+		if ((deep[i] = loops_too_deep(&m->funcs[i])))
+			ndeep++;
+		else
+			total += size[i];
 	}
 	L->nparts = total / PART_SIZE < 1 ? 1 : total / PART_SIZE > MAX_PARTS ? MAX_PARTS : total / PART_SIZE;
 	L->part = xcalloc(m->nfuncs + 1, sizeof *L->part);
 	cap = total / L->nparts / 2;
-	e = call_edges(m, size, &ne);
+	e = call_edges(m, size, deep, &ne);
 	qsort(e, ne, sizeof *e, by_weight);
 	for (k = 0; k < ne; k++) {
 		uint32_t a = find(up, e[k].caller), b = find(up, e[k].callee);
@@ -136,7 +144,7 @@ partition(struct lower *L)
 	g = xcalloc(m->nfuncs + 1, sizeof *g);
 	gpart = xcalloc(m->nfuncs + 1, sizeof *gpart);
 	for (i = 0; i < m->nfuncs; i++)
-		if (find(up, i) == i)
+		if (!deep[i] && find(up, i) == i)
 			g[ng++] = (struct group){size[i], i, i};
 	qsort(g, ng, sizeof *g, by_size);
 	load = xcalloc(L->nparts, sizeof *load);
@@ -149,6 +157,8 @@ partition(struct lower *L)
 		gpart[g[k].root] = best;
 	}
 	for (i = 0; i < m->nfuncs; i++)
-		L->part[i] = gpart[find(up, i)];
-	free(size), free(up), free(g), free(gpart), free(load), free(e);
+		L->part[i] = deep[i] ? L->nparts : gpart[find(up, i)];
+	if (ndeep)
+		L->nparts++;
+	free(size), free(up), free(g), free(gpart), free(load), free(e), free(deep);
 }
