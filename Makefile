@@ -171,7 +171,7 @@ bench: all $(O)/bench/lifecycle
 		if [ -x "$$b" ]; then echo "=== $$b"; "$$b" || exit 1; echo; fi; \
 	done
 
-$(O)/bench/lifecycle: bench/lifecycle.c lib/wasmrt.h lib/contract.h $(LIBWASMRT)
+$(O)/bench/lifecycle: bench/lifecycle.c lib/wasmrt.h lib/contract.h lib/rt/rt.h $(LIBWASMRT)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Ilib -o $@ bench/lifecycle.c $(LIBWASMRT) -lsodium -ldl -lpthread -lm
 

@@ -8,7 +8,8 @@
  *   inst HELLO.so N            (b) instantiate + free in an existing region
  *   heap M.so N LABEL          (c) instantiate + free of a module with an initial heap,
  *                              in a slot that held it last and in one that did not
- *   call NOP.so N              (d) call round trip to an empty export
+ *   call NOP.so N              (d) call round trip to an empty export, the guest code
+ *                              called directly, an empty C function
  *   run HELLO.so N             (e) first run of hello (_start); (f) its reset
  *   dirty DIRTY.so N KEEP BYTES...  (g) a request that dirties BYTES of heap: the guest's
  *                              writes and the reset, steady state, and native memsets
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "wasmrt.h"
+#include "rt/rt.h"          /* (d): the function record, to call the guest directly */
 
 static char err[512];
 
@@ -217,6 +219,18 @@ bench_inst(const char *so, size_t n, const char *label)
 	free(ys);
 }
 
+__attribute__((noinline)) static void
+empty_c(void *ctx)
+{
+	__asm__ volatile("" : : "r"(ctx) : "memory");
+}
+
+/*
+ * (d) The call round trip, and what it is made of, in the same run:
+ * the guest's own code called directly, without wa_call (its prologue,
+ * stack-limit and interrupt checks: runtime internals, rt.h), and an
+ * empty C function called the same way (the loop and a call).
+ */
 static void
 bench_call(const char *so, size_t n)
 {
@@ -225,18 +239,32 @@ bench_call(const char *so, size_t n)
 	struct wa_host *h = host();
 	struct wa_instance *I = inst(r, m, h);
 	uint32_t f = export(m, "nop");
+	const struct wa_func *fn = I->ctx.funcs[f];
+	void (*code)(void *) = (void (*)(void *))fn->code;
 	size_t reps = 21, k, i, inner = n;
-	double *xs = samples(reps);
+	double *xs = samples(reps), *ys = samples(reps), *zs = samples(reps);
 
 	for (i = 0; i < inner; i++)
 		call(I, f, NULL);
 	for (k = 0; k < reps; k++) {
-		uint64_t t0 = now();
+		uint64_t t0 = now(), t1, t2;
 		for (i = 0; i < inner; i++)
 			call(I, f, NULL);
-		xs[k] = (double)(now() - t0) / (double)inner;
+		t1 = now();
+		for (i = 0; i < inner; i++)
+			code(fn->ctx);
+		t2 = now();
+		for (i = 0; i < inner; i++)
+			empty_c(fn->ctx);
+		xs[k] = (double)(t1 - t0) / (double)inner;
+		ys[k] = (double)(t2 - t1) / (double)inner;
+		zs[k] = (double)(now() - t2) / (double)inner;
 	}
 	report("call", xs, reps);
+	report("call_guest_direct", ys, reps);
+	report("call_empty_c", zs, reps);
+	free(ys);
+	free(zs);
 	wa_instance_free(I);
 	wa_host_free(h);
 	wa_region_free(r);

@@ -11,7 +11,8 @@ embedding API) and bench/lifecycle-node.mjs, and prints:
   (a) load + one-slot region + instantiate hello
   (b) instantiate hello in an existing region
   (c) instantiate with dense and sparse initial heaps, 0 to 4 MiB
-  (d) call round trip to an empty export
+  (d) call round trip to an empty export; beside it the guest's code
+      called directly (no wa_call) and an empty C function, same loop
   (e) first run of hello (WASI output to /dev/null)
   (f) reset of hello
   (g) a request that dirties 4 KiB to 256 MiB of heap (the guest's writes,
@@ -188,6 +189,8 @@ def main():
                     r['instantiate_%d_%s' % (size, kind)])
                 row('    the same, slot held another module', r['instantiate_cold_%d_%s' % (size, kind)])
         row('(d) call round trip, empty export (ns)', r['call'], node.get('call'), scale=lambda x: x)
+        row('    of it: the guest code called directly', r['call_guest_direct'], scale=lambda x: x)
+        row('    of it: an empty C function, same loop', r['call_empty_c'], scale=lambda x: x)
         row('(e) first run of hello', r['first_run'], node.get('first_run'))
         row('(f) reset of hello', r['reset'])
         row('    life cycle: instantiate, run, destroy', r['lifecycle'], node.get('lifecycle'))

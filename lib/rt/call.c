@@ -13,6 +13,7 @@
  *
  * The state a call sets up, and what reads it:
  *	rt_current      instance of the innermost call: traps go there
+ *	                (RT_UNREADY on a thread that has run none: rt.h)
  *	rt_stack        instance whose stack the thread runs on (NULL: the
  *	                stack is rt_current's): the fault handler tells
  *	                stack overflow by its guard
@@ -64,7 +65,7 @@ entry(const struct wa_func *f)
 int
 wa_call_general(struct wa_instance *I, uint32_t func, wa_val *args)
 {
-	struct wa_instance *prev = rt_current, *prev_stack = rt_stack, *prev_owner = rt_stack_owner();
+	struct wa_instance *prev, *prev_stack = rt_stack, *prev_owner = rt_stack_owner();
 	void *prev_sp = I->host_sp, *sp = NULL;
 	wa_val none[1];
 	struct wa_func *f;
@@ -72,6 +73,8 @@ wa_call_general(struct wa_instance *I, uint32_t func, wa_val *args)
 
 	if (func >= I->nfuncs || I->yielded)
 		return -1;
+	trap_thread_init();          /* rt_current: no longer RT_UNREADY */
+	prev = rt_current;
 	if (!args) {
 		/* none has one slot: enough for no parameters and one result
 		 * (switch.S sends such calls here unless the type is [] -> []) */
@@ -80,7 +83,6 @@ wa_call_general(struct wa_instance *I, uint32_t func, wa_val *args)
 			return -1;
 	}
 	f = I->ctx.funcs[func];
-	trap_thread_init();
 	rt_current = I;
 	I->trap.code = WA_TRAP_NONE;
 	if (++I->depth == 1) {

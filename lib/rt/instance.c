@@ -145,6 +145,7 @@ map_heap(struct wa_instance *I, char *err, size_t errlen)
 	}
 	if (img) {
 		if (sm->img != img->id) {
+			sm->full = 0;
 			if (os_map_file(I->heap, size, img->fd))
 				goto fail;
 			if (sm->rw > size && os_map_none(I->heap + size, sm->rw - size))
@@ -157,6 +158,7 @@ map_heap(struct wa_instance *I, char *err, size_t errlen)
 	}
 	if (sm->img) {
 		/* another module's image: back to a bare reservation */
+		sm->full = 0;
 		if (os_map_none(I->heap, sm->rw))
 			goto fail;
 		sm->img = 0;
@@ -171,6 +173,7 @@ map_heap(struct wa_instance *I, char *err, size_t errlen)
 fail:
 	/* the slot's state is unknown now: make it a bare reservation */
 	os_map_none(I->heap, sm->rw > size ? sm->rw : size);
+	sm->full = 0;
 	sm->img = 0;
 	sm->rw = 0;
 	rt_err(err, errlen, "cannot map %llu bytes of memory", (unsigned long long)size);
@@ -374,13 +377,14 @@ clean_heap(struct wa_instance *I)
 		/* the private copies go, the image shows */
 		os_drop(I->heap, size);
 	} else {
-		zero_heap(I->heap, size, I->region->keep);
+		zero_heap(I->heap, size, I->region->keep, sm);
 	}
 	/* memory an earlier instance grew into and this one did not: the
 	 * pages kept for it go, as those of a resident run the guest did
 	 * not touch (zero.c) */
 	if (sm->hi > size)
 		os_drop(I->heap + size, sm->hi - size);
+	sm->full = sm->full < size ? sm->full : size;
 	sm->hi = size;
 	if (size > init && !I->region->cfg.bounds_checked)
 		os_protect_none(I->heap + init, size - init);

@@ -106,6 +106,19 @@ os_mincore(void *p, size_t size, unsigned char *vec)
 	return mincore(p, size, vec);
 }
 
+/* Fault [p, p+size) in, writable, in one system call where the kernel
+ * can (MADV_POPULATE_WRITE, Linux 5.14); -1 if it cannot. */
+int
+os_populate(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	return size ? madvise(p, size, MADV_POPULATE_WRITE) : 0;
+#else
+	(void)p, (void)size;
+	return -1;
+#endif
+}
+
 int
 os_map_file(void *p, size_t size, int fd)
 {

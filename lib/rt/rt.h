@@ -23,6 +23,7 @@ int os_protect_rw(void *p, size_t size);
 int os_protect_none(void *p, size_t size);
 void os_drop(void *p, size_t size);            /* madvise(MADV_DONTNEED) */
 int os_mincore(void *p, size_t size, unsigned char *vec);
+int os_populate(void *p, size_t size);         /* fault in, writable */
 int os_map_file(void *p, size_t size, int fd); /* private RW, fixed */
 int os_map_none(void *p, size_t size);         /* back to a bare reservation */
 uint64_t os_round_page(uint64_t n);
@@ -276,12 +277,17 @@ struct slotmem {
 	uint64_t rw;
 	uint64_t img;
 	uint64_t hi;                 /* no resident page past this offset */
+	uint64_t full;               /* zero.c: [0, full) was made resident:
+	                              * a reset reads it all, no mincore */
+	uint32_t cheap;              /* zero.c: resets in a row that could
+	                              * have read it all for less */
 	int guarded;                 /* bounds-checked slots: guards set up */
 };
 
 /* ---- zero.c: the heap back to zeros, keeping at most `keep` bytes of
- * it resident; returns the bytes kept ---- */
-uint64_t zero_heap(uint8_t *p, uint64_t size, uint64_t keep);
+ * it resident; returns the bytes kept.  sm: the slot's record, which
+ * says how the last resets went ---- */
+uint64_t zero_heap(uint8_t *p, uint64_t size, uint64_t keep, struct slotmem *sm);
 
 /* A free slot's index, marked busy; -1 if none, -2 if its guards
  * could not be set up. */
@@ -378,15 +384,22 @@ void trap_init(void);                          /* handlers, once per process */
 void trap_thread_init(void);                   /* sigaltstack, once per thread */
 /* the instance of the innermost wa_call on this thread (traps go back
  * there), and the one whose stack the thread runs on (NULL while that
- * is rt_current's: wa_call's fast path leaves it so) */
+ * is rt_current's: wa_call's fast path leaves it so).  rt_current is
+ * RT_UNREADY until trap_thread_init has given the thread its alternate
+ * signal stack, so that wa_call's fast path tests one word: NULL means
+ * both "no call runs here" and "ready".  Read it with rt_running(). */
 extern __thread struct wa_instance *rt_current, *rt_stack;
+#define RT_UNREADY ((struct wa_instance *)(uintptr_t)1)
+static inline struct wa_instance *
+rt_running(void)
+{
+	return rt_current == RT_UNREADY ? NULL : rt_current;
+}
 static inline struct wa_instance *
 rt_stack_owner(void)
 {
-	return rt_stack ? rt_stack : rt_current;
+	return rt_stack ? rt_stack : rt_running();
 }
-/* this thread has its alternate signal stack (trap_thread_init) */
-extern __thread int rt_thread_ready;
 _Noreturn void rt_trap_at(struct wa_instance *, uint32_t code, uintptr_t pc);
 /* For the helpers generated code calls (memory.c, table.c): the
  * caller's address names the trapping function; rt_poll traps

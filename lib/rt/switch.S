@@ -100,7 +100,7 @@ wa_swap:
  * int wa_call(struct wa_instance *I, uint32_t func, wa_val *args)
  *
  * The fast path: the outermost call on this thread (rt_current NULL,
- * the thread's signal stack set up) of an idle (depth 0), unlinked,
+ * which also says that the thread's signal stack is set up) of an idle (depth 0), unlinked,
  * not suspended instance.  Everything else, and a bad function index,
  * goes to wa_call_general (call.c), with the arguments untouched.
  *
@@ -127,32 +127,33 @@ wa_swap:
  * flag is set that sends calls down the general path (linked, yielded),
  * or in generated code's interrupt check, not on this path.
  */
+	.p2align 6			/* the same speed whatever moves around it */
 	.globl	wa_call
 	.type	wa_call, @function
 wa_call:
 	cmpl	I_NFUNCS(%rdi), %esi
 	jae	wa_call_general
+	/* three loads of 32 bits: depth was stored with 32 bits by the last
+	 * call, and one 64-bit load of it and yielded would wait for that
+	 * store to retire (it cannot be forwarded), doubling a call's cost */
 	movl	I_DEPTH(%rdi), %eax
 	orl	I_LINKED(%rdi), %eax
 	orl	I_YIELDED(%rdi), %eax
 	jnz	wa_call_general
+	/* NULL: no call runs on this thread, which has its signal stack
+	 * (RT_UNREADY until it has: rt.h) */
 	movq	rt_current@gottpoff(%rip), %r8
 	cmpq	$0, %fs:(%r8)
 	jne	wa_call_general
-	movq	rt_thread_ready@gottpoff(%rip), %r9
-	cmpl	$0, %fs:(%r9)
-	je	wa_call_general
 	movq	CTX_FUNCS(%rdi), %rax
 	movl	%esi, %esi
 	movq	(%rax,%rsi,8), %rax	/* f */
-	/* no args: only [] -> [] here, whose code takes none; any other
-	 * type goes to wa_call_general, which refuses what needs slots
-	 * (two instructions for [] -> [], as the NULL test was before) */
+	/* what to call: the code itself for [] -> [] (falling through:
+	 * the common case takes no branch), else the type's trampoline */
+	movq	FUNC_CODE(%rax), %r10
 	cmpl	$CALL_TYPEID_VOID, FUNC_TYPEID(%rax)
-	je	1f
-	testq	%rdx, %rdx
-	jz	wa_call_general
-1:
+	jne	.Lcall_typed
+.Lcall_go:
 	leaq	.Lcall_left(%rip), %rcx
 	pushq	%rcx
 	pushq	%rbp
@@ -170,11 +171,7 @@ wa_call:
 	pushq	%r9			/* see below */
 	subq	$24, %rsp		/* aligned */
 	movq	FUNC_CTX(%rax), %rdi
-	movq	FUNC_CODE(%rax), %rsi
-	movq	FUNC_TRAMP(%rax), %rcx
-	cmpl	$CALL_TYPEID_VOID, FUNC_TYPEID(%rax)
-	cmoveq	%rsi, %rcx
-	callq	*%rcx
+	callq	*%r10
 	/*
 	 * Returned.  The callee kept the callee-saved registers (the ABI):
 	 * they are the caller's still, and are not loaded again, which
@@ -192,6 +189,15 @@ wa_call:
 	xorl	%eax, %eax
 	movq	24(%rsp), %rsp		/* above the registers and landing pad */
 	retq
+.Lcall_typed:
+	/* no args: only [] -> [] may have them NULL (its code takes none);
+	 * any other type goes to wa_call_general, which refuses what needs
+	 * slots */
+	testq	%rdx, %rdx
+	jz	wa_call_general
+	movq	%r10, %rsi		/* fn(ctx, code, args) */
+	movq	FUNC_TRAMP(%rax), %r10
+	jmp	.Lcall_go
 .Lcall_resumed:
 	movq	I_HOST_SP(%rdi), %rdi
 	xorl	%esi, %esi

@@ -19,8 +19,7 @@
  * chained handler's; SIGSTKSZ is not a constant on new glibc. */
 #define ALTSTACK_SIZE (64u << 10)
 
-__thread struct wa_instance *rt_current, *rt_stack;
-__thread int rt_thread_ready;
+__thread struct wa_instance *rt_current = RT_UNREADY, *rt_stack;
 
 static const char *const names[WA_NTRAPS] = {
 	[WA_TRAP_NONE] = "no trap",
@@ -61,7 +60,7 @@ static pthread_key_t altkey;
 static _Noreturn void
 deliver(struct wa_instance *I, uint32_t code, uintptr_t pc, int64_t func)
 {
-	struct wa_instance *C = rt_current ? rt_current : I;
+	struct wa_instance *C = rt_running() ? rt_running() : I;
 
 	C->trap.code = code;
 	C->trap.pc = pc;
@@ -102,7 +101,7 @@ wa_trap(struct wa_instance *I, uint32_t code)
 _Noreturn void
 wa_exit(struct wa_instance *I, int32_t code)
 {
-	(rt_current ? rt_current : I)->trap.exit_code = code;
+	(rt_running() ? rt_running() : I)->trap.exit_code = code;
 	wa_trap(I, WA_TRAP_EXIT);
 }
 
@@ -167,7 +166,7 @@ static void
 handler(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
-	struct wa_instance *I = rt_current, *owner;
+	struct wa_instance *I = rt_running(), *owner;
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	uint32_t code;
 
@@ -223,9 +222,9 @@ trap_thread_init(void)
 	stack_t ss, cur;
 	void *p;
 
-	if (rt_thread_ready)
+	if (rt_current != RT_UNREADY)
 		return;
-	rt_thread_ready = 1;
+	rt_current = NULL;
 	trap_init();
 	if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE) && cur.ss_size >= ALTSTACK_SIZE)
 		return;

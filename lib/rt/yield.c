@@ -23,14 +23,15 @@ wa_yield(struct wa_instance *I, uint64_t value)
 int
 wa_resume(struct wa_instance *I, uint64_t value)
 {
-	struct wa_instance *prev = rt_current, *prev_stack = rt_stack, *prev_owner = rt_stack_owner();
+	struct wa_instance *prev, *prev_stack = rt_stack, *prev_owner = rt_stack_owner();
 	uint32_t code;
 
 	if (!I->yielded || I->depth)
 		return -1;
 	I->yielded = 0;
 	I->resume_value = value;
-	trap_thread_init();
+	trap_thread_init();          /* rt_current: no longer RT_UNREADY */
+	prev = rt_current;
 	rt_current = I;
 	I->depth = 1;
 	/* back on the own stack, as wa_call has it (link.c) */
