@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed of the generated code: compute kernels against the peers.
 
-usage: bench/compute.py [BIN_DIR] [RUNS]           (make bench runs it)
+usage: bench/compute.py [BIN_DIR] [RUNS] [KERNEL,...]   (make bench runs it)
 
 bench/kernels.c (freestanding C, no imports) is built with clang -O2:
 natively; to wasm32 (scalar, and again with -msimd128), then compiled by
@@ -13,7 +13,8 @@ its repetition count n, and RUNS times with n = 0; the table gives the
 difference of the medians (the kernel's own time: no process start, no
 compilation, no set-up) and the ratio to native, with the geometric
 mean of the ratios last.  Every peer must print the same checksum, or
-the table says so.
+the table says so.  A comma-separated list of kernel names (third
+argument) runs only those, for A/B comparisons of one kernel.
 """
 import os
 import shutil
@@ -28,9 +29,11 @@ from benchlib import machine
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(TOP, 'bin')
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-KERNELS = [('sum', 6000), ('matmul', 150), ('sort', 12), ('hash', 150), ('sieve', 50),
+ALL_KERNELS = [('sum', 6000), ('matmul', 150), ('sort', 12), ('hash', 150), ('sieve', 50),
            ('stencil1d', 3000), ('jacobi2d', 3000), ('heat3d', 2500), ('matmulf', 150),
            ('trisolve', 3000), ('floyd', 25), ('editdist', 40), ('chacha', 1500)]
+ONLY = sys.argv[3].split(',') if len(sys.argv) > 3 else None
+KERNELS = [(k, n) for k, n in ALL_KERNELS if not ONLY or k in ONLY]
 W2C_RT = '/usr/share/wabt/wasm2c'
 
 NATIVE_MAIN = r'''
@@ -47,8 +50,8 @@ int main(int argc, char **argv) {
 		}
 	return 2;
 }
-''' % {'decls': ', '.join('kernel_%s(int)' % k for k, _ in KERNELS),
-       'table': ', '.join('{"%s", kernel_%s}' % (k, k) for k, _ in KERNELS)}
+''' % {'decls': ', '.join('kernel_%s(int)' % k for k, _ in ALL_KERNELS),
+       'table': ', '.join('{"%s", kernel_%s}' % (k, k) for k, _ in ALL_KERNELS)}
 
 W2C_MAIN = r'''
 #include <stdio.h>
@@ -68,7 +71,7 @@ int main(int argc, char **argv) {
 		}
 	return 2;
 }
-''' % {'table': ', '.join('{"%s", Z_kernelsZ_kernel_%s}' % (k, k) for k, _ in KERNELS)}
+''' % {'table': ', '.join('{"%s", Z_kernelsZ_kernel_%s}' % (k, k) for k, _ in ALL_KERNELS)}
 
 NODE_MAIN = r'''
 import { readFileSync } from 'node:fs';

@@ -88,6 +88,19 @@ contract_cpu() {
 	grep -q 'c"x86-64-v2\\00"' "$T/t.ll"
 }
 
+@test "--passes runs a pipeline of LLVM's; a bad one is an error, not a crash" {
+	wasm-codegen --passes 'function(sroa,instcombine)' -o "$T/p.o" "$D/tiny.ll"
+	file "$T/p.o" | grep -q 'ELF 64-bit LSB relocatable'
+	run wasm-codegen --passes 'no-such-pass' -o "$T/q.o" "$D/tiny.ll"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "wasm-codegen: --passes no-such-pass: "* ]]
+	# refused by LLVM only when it meets a loop (it used to abort)
+	wasm-lower -o "$T/loop.ll" "$D/../loops/counted.wat"
+	run wasm-codegen --passes 'loop(licm)' -o "$T/q.o" "$T/loop.ll"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "wasm-codegen: --passes loop(licm): "*MemorySSA* ]]
+}
+
 @test "the optimised IR keeps the sandbox attributes of every function" {
 	wasm-codegen -O3 --emit-llvm -o "$T/l.ll" "$D/libcalls.ll"
 	n=$(grep -c '^define' "$T/l.ll")

@@ -1,11 +1,28 @@
 /*
- * The LLVM pass pipeline of each -O level.  (The choice and its
- * measurements are in wasm-codegen(1).)  --passes replaces it with any
- * pipeline of LLVM's new pass manager, for experiments.
+ * The LLVM pass pipeline of each -O level.  --passes replaces it with
+ * any pipeline of LLVM's new pass manager, for experiments.
+ *
+ * The levels are LLVM's own pipelines, chosen on evidence
+ * (bench/passes.py: the same IR compiled by each candidate, the
+ * compile's instructions counted by callgrind, the code's speed on
+ * bench/compute.py's kernels; figures in wasm-codegen(1)):
+ *   - default<O3> compiled as fast as O2 here and ran no faster;
+ *   - default<O1> (which, through the C API, keeps the loop
+ *     vectoriser) saved 37% of the kernels' compile and 9% of a
+ *     gen-big module's, but its code was clearly slower (no GVN, less
+ *     inlining);
+ *   - O2 without the passes that do nothing for wasm (coroutines,
+ *     OpenMP, called-value propagation, speculative execution, one of
+ *     the two jump-threading rounds, one instcombine after the
+ *     vectorisers, loop-sink, cg-profile) saved 3-5% and would pin a
+ *     2.5 KB pipeline text to LLVM 14's spelling: not worth it.
+ * About half of wasm-codegen's time on a large module is code
+ * generation after the pipeline, and parsing the IR text 3%.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "codegen.h"
@@ -18,6 +35,17 @@ static const char *const pipelines[4] = {
 	"default<O3>",
 };
 
+static const char *user_passes;
+
+/* LLVM reports some errors of a pipeline only while running it (a loop
+ * pass that needs MemorySSA outside loop-mssa) and then aborts: an
+ * input error of --passes, not a crash. */
+static void
+bad_pipeline(const char *reason)
+{
+	fatal("--passes %s: %s", user_passes, reason);
+}
+
 void
 optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel, const char *passes)
 {
@@ -26,7 +54,13 @@ optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel, const char *pas
 	LLVMErrorRef err;
 
 	LLVMPassBuilderOptionsSetSLPVectorization(po, olevel >= 2);
+	if (passes) {
+		user_passes = passes;
+		LLVMInstallFatalErrorHandler(bad_pipeline);
+	}
 	err = LLVMRunPasses(mod, pipeline, tm, po);
+	if (passes)
+		LLVMResetFatalErrorHandler();
 	LLVMDisposePassBuilderOptions(po);
 	if (err) {
 		char *msg = LLVMGetErrorMessage(err);

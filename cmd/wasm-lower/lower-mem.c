@@ -17,7 +17,8 @@ mem_address(struct lower *L, LLVMValueRef addr32, uint64_t offset, unsigned size
 
 	if (!L->mem_base)
 		lower_error(L, "no memory");
-	ea = LLVMBuildAdd(L->B, ea, const_i64(L, offset), "");
+	if (offset) /* most offsets are 0: no add to build, parse and fold */
+		ea = LLVMBuildAdd(L->B, ea, const_i64(L, offset), "");
 	if (L->bounds_checks || offset + size > HEAP_GUARD) {
 		LLVMValueRef mem = field(L, L->ctx, VM_MEM0, L->ptr);
 		LLVMValueRef msize = field(L, mem, MEM_SIZE, L->i64);
