@@ -109,7 +109,7 @@ void
 partition(struct lower *L)
 {
 	const struct module *m = L->m;
-	uint64_t *size = xcalloc(m->nfuncs + 1, sizeof *size), total = 0, cap, *load;
+	uint64_t *size = xcalloc(m->nfuncs + 1, sizeof *size), total = 0, cap, *load, np;
 	uint32_t *up = xcalloc(m->nfuncs + 1, sizeof *up), *gpart, i, p, ng = 0, ndeep = 0;
 	uint8_t *deep = xcalloc(m->nfuncs + 1, 1);
 	struct group *g;
@@ -124,7 +124,11 @@ partition(struct lower *L)
 		else
 			total += size[i];
 	}
-	L->nparts = total / PART_SIZE < 1 ? 1 : total / PART_SIZE > MAX_PARTS ? MAX_PARTS : total / PART_SIZE;
+	/* rounded up: a module of one to two partitions' worth (hello with
+	 * its printf is 11,600 instructions) is compiled on two cores
+	 * (hello: 0.9-1.2 s -> 0.64-0.8 s at -O2 here) */
+	np = (total + PART_SIZE - 1) / PART_SIZE;
+	L->nparts = np < 1 ? 1 : np > MAX_PARTS ? MAX_PARTS : (uint32_t)np;
 	L->part = xcalloc(m->nfuncs + 1, sizeof *L->part);
 	cap = total / L->nparts / 2;
 	e = call_edges(m, size, deep, &ne);
