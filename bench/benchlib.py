@@ -14,3 +14,24 @@ def machine():
     except OSError:
         pass
     return '%s, %s, %d CPUs, Linux %s' % (platform.node(), cpu, os.cpu_count() or 0, platform.release())
+
+
+def code_size(path):
+    """Bytes of the code section (id 10) of the wasm binary at path."""
+    data = open(path, 'rb').read()
+    i = 8
+    while i < len(data):
+        sid = data[i]
+        i += 1
+        n = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            n |= (b & 0x7f) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        if sid == 10:
+            return n
+        i += n
+    return 0

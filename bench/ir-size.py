@@ -30,6 +30,7 @@ import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'bench'))
+from benchlib import code_size  # noqa: E402
 
 CLASSES = [
     ('locals', 'locals as allocas: their loads, stores and allocas'),
@@ -250,27 +251,6 @@ def lower(path, bindir):
         if infunc:
             nwasm += 1
     return low.stdout.decode(), nwasm, code_size(path)
-
-
-def code_size(path):
-    """Bytes of the code section of a wasm binary."""
-    data = open(path, 'rb').read()
-    i = 8
-    while i < len(data):
-        sid = data[i]
-        i += 1
-        n = shift = 0
-        while True:
-            b = data[i]
-            i += 1
-            n |= (b & 0x7f) << shift
-            shift += 7
-            if not b & 0x80:
-                break
-        if sid == 10:
-            return n
-        i += n
-    return 0
 
 
 def count_opt(ir, bindir):

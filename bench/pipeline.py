@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import machine
+from benchlib import code_size, machine
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(TOP, 'bin')
@@ -78,27 +78,6 @@ def median_run(cmds, runs):
             peak = max(peak, m)
         times.append(total)
     return statistics.median(times), peak
-
-
-def code_size(wasm):
-    """Bytes of the code section (id 10) of a binary module."""
-    data = open(wasm, 'rb').read()
-    i = 8
-    while i < len(data):
-        sid = data[i]
-        i += 1
-        n = shift = 0
-        while True:
-            b = data[i]
-            i += 1
-            n |= (b & 0x7f) << shift
-            shift += 7
-            if not b & 0x80:
-                break
-        if sid == 10:
-            return n
-        i += n
-    return 0
 
 
 def big_module(units, funcs):
