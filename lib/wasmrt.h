@@ -265,7 +265,11 @@ void wa_instance_free(struct wa_instance *);
 void *wa_instance_data(const struct wa_instance *);
 void wa_instance_set_data(struct wa_instance *, void *);
 struct wa_module *wa_instance_module(const struct wa_instance *);
+/* The base of memory 0 (its size in *size), all of it writable by the
+ * caller and by system calls; wa_memory_ptr makes only a range so. */
 uint8_t *wa_instance_memory(const struct wa_instance *, uint64_t *size);
+/* The size of memory 0 in bytes, 0 if there is none. */
+uint64_t wa_memory_size(const struct wa_instance *);
 /*
  * Bounds-checked access to memory 0 for host functions: the pointer to
  * [addr, addr+len), or NULL if that is not all inside the memory; read

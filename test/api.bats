@@ -73,7 +73,7 @@ api_functions() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! grep -q '^not ok' <<< "$output" || false
-	[ "$(grep -c '^ok ' <<< "$output")" -eq 37 ]
+	[ "$(grep -c '^ok ' <<< "$output")" -eq 38 ]
 	[ "${lines[-1]}" = 0 ]
 }
 

@@ -7,8 +7,14 @@
 
 #include "rt.h"
 
-void *
-wa_memory_ptr(struct wa_instance *I, uint32_t addr, uint64_t len)
+uint64_t
+wa_memory_size(const struct wa_instance *I)
+{
+	return I->ctx.mem0 ? I->ctx.mem0->size : 0;
+}
+
+static uint8_t *
+range(struct wa_instance *I, uint32_t addr, uint64_t len)
 {
 	const struct wa_memory *m = I->ctx.mem0;
 
@@ -18,10 +24,22 @@ wa_memory_ptr(struct wa_instance *I, uint32_t addr, uint64_t len)
 	return I->ctx.mem0_base + addr;
 }
 
+/* The caller may write through it and hand it to the kernel to write:
+ * writable now, if its slot tracks writes (wtrack.c). */
+void *
+wa_memory_ptr(struct wa_instance *I, uint32_t addr, uint64_t len)
+{
+	uint8_t *p = range(I, addr, len);
+
+	if (p)
+		wt_prepare(I->ctx.mem0, addr, len);
+	return p;
+}
+
 int
 wa_memory_read(struct wa_instance *I, uint32_t addr, void *buf, uint64_t len)
 {
-	const void *p = wa_memory_ptr(I, addr, len);
+	const void *p = range(I, addr, len);
 
 	if (!p)
 		return -1;

@@ -140,11 +140,14 @@ map_heap(struct wa_instance *I, char *err, size_t errlen)
 	if (I->region->cfg.bounds_checked) {
 		/* read-write throughout, zero past what the last instance
 		 * used (zero.c): nothing to map; the segments are copied */
+		if (size != sm->rw)
+			wt_forget(sm, I->heap);
 		sm->rw = size;
 		return 0;
 	}
 	if (img) {
 		if (sm->img != img->id) {
+			wt_forget(sm, I->heap);
 			sm->full = 0;
 			if (os_map_file(I->heap, size, img->fd))
 				goto fail;
@@ -158,12 +161,15 @@ map_heap(struct wa_instance *I, char *err, size_t errlen)
 	}
 	if (sm->img) {
 		/* another module's image: back to a bare reservation */
+		wt_forget(sm, I->heap);
 		sm->full = 0;
 		if (os_map_none(I->heap, sm->rw))
 			goto fail;
 		sm->img = 0;
 		sm->rw = 0;
 	}
+	if (size != sm->rw)
+		wt_forget(sm, I->heap);
 	if (size > sm->rw && os_protect_rw(I->heap + sm->rw, size - sm->rw))
 		goto fail;
 	if (size < sm->rw && os_protect_none(I->heap + size, sm->rw - size))
@@ -171,6 +177,7 @@ map_heap(struct wa_instance *I, char *err, size_t errlen)
 	sm->rw = size;
 	return 0;
 fail:
+	wt_forget(sm, I->heap);
 	/* the slot's state is unknown now: make it a bare reservation */
 	os_map_none(I->heap, sm->rw > size ? sm->rw : size);
 	sm->full = 0;
@@ -195,6 +202,7 @@ init_memory(struct wa_instance *I, char *err, size_t errlen)
 	M->m.reserved = I->heap_reserve;
 	M->guard = I->heap_guard;
 	M->always_rw = r->cfg.bounds_checked;
+	M->sm = &r->mem[I->slot];
 	M->has_max = (int)c->mems[0].has_max;
 	M->decl_max = c->mems[0].max;
 	M->m.max_pages = M->has_max ? M->decl_max : 65536;
@@ -389,6 +397,9 @@ clean_heap(struct wa_instance *I)
 	if (size > init && !I->region->cfg.bounds_checked)
 		os_protect_none(I->heap + init, size - init);
 	sm->rw = init;
+	/* a slot reused: from now on what is written is tracked (wtrack.c) */
+	if (!(I->img && I->img->fd >= 0) && init <= I->region->keep)
+		wt_reset(I->region, sm, I->heap, init);
 }
 
 /* Undo setup: zero what the guest and we dirtied, keep the slot. */
@@ -512,6 +523,9 @@ wa_instance_memory(const struct wa_instance *I, uint64_t *size)
 {
 	if (size)
 		*size = I->ctx.mem0 ? I->ctx.mem0->size : 0;
+	/* the caller may hand any of it to the kernel to write (wtrack.c) */
+	if (I->ctx.mem0)
+		wt_prepare(I->ctx.mem0, 0, I->ctx.mem0->size);
 	return I->ctx.mem0 ? I->ctx.mem0_base : NULL;
 }
 

@@ -193,6 +193,7 @@ wa_region_new(const struct wa_region_config *cfg, char *err, size_t errlen)
 		goto fail;
 	}
 	trap_init();
+	wt_region_add(r);
 	return r;
 fail:
 	wa_region_free(r);
@@ -204,6 +205,7 @@ wa_region_free(struct wa_region *r)
 {
 	if (!r)
 		return;
+	wt_region_remove(r);
 	os_release(r->base, r->size);
 	free(r->busy);
 	free(r->mem);

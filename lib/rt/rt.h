@@ -170,6 +170,7 @@ struct rt_memory {
 	int has_max;                 /* ... if there is one */
 	int always_rw;               /* the whole reservation is read-write
 	                              * (bounds-checked slots): grow maps nothing */
+	struct slotmem *sm;          /* its slot's record (wtrack.c), or NULL */
 };
 
 struct rt_table {
@@ -268,6 +269,7 @@ struct wa_region {
 	uint32_t hint;               /* where region_take looks first */
 	uint8_t *busy;               /* per slot, taken by compare-and-swap */
 	struct slotmem *mem;         /* per slot */
+	int tracked;                 /* in wtrack.c's table */
 };
 
 /* What a slot's heap holds between instances, so that the next
@@ -283,7 +285,38 @@ struct slotmem {
 	uint32_t cheap;              /* zero.c: resets in a row that could
 	                              * have read it all for less */
 	int guarded;                 /* bounds-checked slots: guards set up */
+	uint64_t wt_len;             /* wtrack.c: [0, wt_len) is tracked: read-only
+	                              * but for the pages marked in wmap */
+	uint64_t *wmap;
+	uint32_t wmap_words, wt_runs;
+	uint32_t wt_uses;            /* resets in a row of the same layout */
+	int wt_no;                   /* tracking it failed: not again */
 };
+
+/* ---- wtrack.c: write tracking of a reused slot's heap ---- */
+int wt_enabled(void);
+void wt_region_add(struct wa_region *);
+void wt_region_remove(struct wa_region *);
+void wt_reset(struct wa_region *, struct slotmem *, uint8_t *heap, uint64_t len);
+void wt_stop(struct slotmem *, uint8_t *heap);
+void wt_forget(struct slotmem *, uint8_t *heap);
+void wt_prepare_slow(struct slotmem *, uint8_t *heap, uint64_t off, uint64_t len);
+int wt_fault(uintptr_t addr);       /* the SIGSEGV handler's: 1 if handled */
+
+/* [off, off+len) of the memory made writable, if its slot tracks it */
+static inline void
+wt_prepare(const struct wa_memory *m, uint64_t off, uint64_t len)
+{
+	struct slotmem *sm = ((const struct rt_memory *)m)->sm;
+
+	if (sm && off < sm->wt_len)
+		wt_prepare_slow(sm, m->base, off, len);
+}
+static inline int
+wt_marked(const struct slotmem *sm, uint64_t page)
+{
+	return (int)(sm->wmap[page / 64] >> (page % 64) & 1);
+}
 
 /* ---- zero.c: the heap back to zeros, keeping at most `keep` bytes of
  * it resident; returns the bytes kept.  sm: the slot's record, which

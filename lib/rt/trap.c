@@ -170,6 +170,9 @@ handler(int sig, siginfo_t *si, void *ucv)
 	uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	uint32_t code;
 
+	/* a first write to a page of a tracked heap: not a fault at all */
+	if (sig == SIGSEGV && si->si_code == SEGV_ACCERR && wt_fault((uintptr_t)si->si_addr))
+		return;
 	if (!I || !(code = classify(I, sig, si, pc, &owner))) {
 		chain(sig, si, ucv);
 		return;

@@ -187,6 +187,8 @@ gmem(struct wa_vmctx *ctx, uint32_t p, uint64_t len)
 	/* p + len could wrap past 2^64 */
 	if (!ctx->mem0 || len > ctx->mem0->size || p > ctx->mem0->size - len)
 		return NULL;
+	/* the host may write it, the kernel too (wtrack.c) */
+	wt_prepare(ctx->mem0, p, len);
 	return ctx->mem0_base + p;
 }
 

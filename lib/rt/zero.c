@@ -335,6 +335,27 @@ by_reading(struct pass *s, uint8_t *p, size_t npages)
 	s->kept = (uint64_t)npages * s->pg;
 }
 
+/* The pass over a tracked heap (wtrack.c): only the pages marked
+ * written are looked at; one not marked has not been writable since it
+ * was last zero. */
+static void
+by_marks(struct pass *s, uint8_t *p, const struct slotmem *sm)
+{
+	size_t n = (size_t)(sm->wt_len / s->pg), w;
+
+	for (w = 0; w * 64 < n; w++) {
+		uint64_t bits = sm->wmap[w];
+		while (bits) {
+			uint8_t *a = p + (w * 64 + (size_t)__builtin_ctzll(bits)) * s->pg;
+			bits &= bits - 1;
+			if (!page_is_zero(a, s->pg))
+				dirty(s, a);
+			else
+				clean(s, a, 1);
+		}
+	}
+}
+
 /*
  * After a mincore pass: would reading the whole heap cost less than the
  * mincore call, whatever the guest touches?  (Not "than mincore and the
@@ -350,6 +371,11 @@ choose_reading(struct slotmem *sm, uint8_t *p, uint64_t size, uint64_t keep, siz
 {
 	int cheaper = (double)npages * cost.scan <= cost.mincore;
 
+	/* a slot that will track writes (wtrack.c) never reads it all */
+	if (wt_enabled() && !sm->wt_no) {
+		sm->cheap = 0;
+		return;
+	}
 	if (cost.force)
 		cheaper = cost.force == 'r';
 	if (!cost.memset_dirty || size > keep || !cheaper) {
@@ -373,6 +399,16 @@ zero_heap(uint8_t *p, uint64_t size, uint64_t keep, struct slotmem *sm)
 	size_t npages = (size_t)(size / s.pg);
 
 	pthread_once(&calibrated, calibrate);
+	if (sm->wt_len && sm->wt_len <= size) {
+		/* what was written, and by mincore what it grew into */
+		by_marks(&s, p, sm);
+		if (size > sm->wt_len)
+			by_mincore(&s, p + sm->wt_len, (size_t)((size - sm->wt_len) / s.pg));
+		flush(&s.clear, 0);
+		flush(&s.drop, 1);
+		return s.kept;
+	}
+	wt_stop(sm, p);   /* tracked past what it has now: cannot be, but */
 	if (sm->full >= size && size <= keep) {
 		by_reading(&s, p, npages);
 		flush(&s.clear, 0);

@@ -85,6 +85,7 @@ own(struct wa_instance *I)
 
 	wa_instance_set_data(I, &x);
 	check(wa_instance_data(I) == &x, "wa_instance_set_data, wa_instance_data");
+	check(wa_memory_size(I) == 65536, "wa_memory_size");
 	check(wa_instance_memory(I, &size) != NULL && size == 65536, "wa_instance_memory");
 	check(wa_memory_ptr(I, 16, 10) && !memcmp(wa_memory_ptr(I, 16, 10), "guest data", 10), "wa_memory_ptr");
 	check(!wa_memory_write(I, 100, "host", 4) && !wa_memory_read(I, 100, buf, 4) && !memcmp(buf, "host", 4),

@@ -34,15 +34,20 @@ export(struct wa_module *m, const char *name)
 	return f;
 }
 
+/* Read through wa_memory_read, which leaves a tracked heap's pages as
+ * they are (wa_instance_memory would make them all writable). */
 static int
 all_zero(struct wa_instance *I)
 {
+	static uint8_t buf[sizeof zeros];
 	uint64_t size, k;
-	uint8_t *mem = wa_instance_memory(I, &size);
 
-	for (k = 0; k < size; k += sizeof zeros)
-		if (memcmp(mem + k, zeros, size - k < sizeof zeros ? size - k : sizeof zeros))
+	size = wa_memory_size(I);
+	for (k = 0; k < size; k += sizeof zeros) {
+		uint64_t n = size - k < sizeof zeros ? size - k : sizeof zeros;
+		if (wa_memory_read(I, (uint32_t)k, buf, n) || memcmp(buf, zeros, n))
 			return 0;
+	}
 	return 1;
 }
 
@@ -80,7 +85,7 @@ run(struct wa_module *m, uint64_t keep, int fit)
 		memset(a, 0, sizeof a);
 		a[0].i32 = (int32_t)(n == 0 ? 0 : n == 1 ? rnd(3) : rnd(MAXPAGES));
 		wa_call(I, grow, a);
-		wa_instance_memory(I, &size);
+		size = wa_memory_size(I);
 		pages = (uint32_t)(size >> 16);
 		most = pages > most ? pages : most;
 		/* dirty a few ranges, small and large */
@@ -102,7 +107,7 @@ run(struct wa_module *m, uint64_t keep, int fit)
 			}
 		}
 		/* as fresh: two pages of zeros; grown as far as ever, zeros */
-		wa_instance_memory(I, &size);
+		size = wa_memory_size(I);
 		if (size != 2 << 16 || !all_zero(I))
 			bad++;
 		a[0].i32 = (int32_t)(most - 2);
