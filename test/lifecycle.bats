@@ -16,6 +16,8 @@ setup_file() {
 		"$top/test/lifecycle/regs.S" "$rt" -lsodium -ldl -lpthread -lm -o "$X/calls"
 	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/resets.c" "$rt" \
 		-lsodium -ldl -lpthread -lm -o "$X/resets"
+	cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/alternate.c" "$rt" \
+		-lsodium -ldl -lpthread -lm -o "$X/alternate"
 	cc -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$top/lib" "$top/test/lifecycle/now-host.c" \
 		-o "$X/now-host.so"
 	for w in state uses-host spin count calls grow resets kernel-writes; do
@@ -129,6 +131,22 @@ setup() {
 		[ "$status" -eq 0 ]
 		[ "$(printf '%s' "$output" | tr -d '\n')" = "$(cat "$X/kw.want")" ]
 	done
+}
+
+@test "one slot takes instances of modules of 3, 40 and 200 functions in turn: every call right" {
+	# what a freed slot keeps for its next instance of the same module
+	# (function records, tracked heap) must never leak into another's
+	for spec in "3 0 100" "200 1 7" "40 0 -5"; do
+		set -- $spec
+		sh "$BATS_TEST_DIRNAME/lifecycle/alternate.sh" "$1" "$2" "$3" > "$X/alt$1.wat"
+		wat2wasm "$X/alt$1.wat" -o "$X/alt$1.wasm"
+		wasm-aot "$X/alt$1.wasm" -o "$X/alt$1.so"
+	done
+	# G + 1 + N(N-1)/2 (+ 1 for the import)
+	run "$X/alternate" "$X/alt3.so" 104 "$X/alt200.so" 19909 "$X/alt40.so" 776
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^0\ of\ [0-9]+\ calls\ wrong$ ]]
 }
 
 @test "--concurrent with --repeat: batches of live instances, all runs made" {

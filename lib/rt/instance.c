@@ -98,12 +98,20 @@ alloc_all(struct wa_instance *I, char *err, size_t errlen)
 	const struct wa_module *m = I->mod;
 	uint8_t *base = (uint8_t *)ALIGN16((uintptr_t)I->bump_lo);
 	const uint64_t *off = m->ctx_off;
+	struct slotmem *sm = &I->region->mem[I->slot];
 
 	/* wa_instantiate compared ctx_need with the area; once more here,
 	 * where it matters: nothing may be written past the area */
 	if (base > I->bump_hi || m->ctx_end > (uint64_t)(I->bump_hi - base)) {
 		rt_err(err, errlen, "module too large for the region's context area");
 		return -1;
+	}
+	/* another module's function records (teardown kept them): the
+	 * area must be all zero, as for a fresh slot */
+	if (sm->recs_mod != m->id && sm->recs_end) {
+		memset(base, 0, (size_t)sm->recs_end);
+		sm->recs_mod = 0;
+		sm->recs_end = 0;
 	}
 	I->ctx.funcs = (struct wa_func **)(base + off[CA_FUNCS]);
 	I->funcrecs = (struct wa_func *)(base + off[CA_FUNCRECS]);
@@ -228,12 +236,17 @@ define_funcs_globals(struct wa_instance *I)
 	const struct wa_contract *c = m->c;
 	uint32_t i;
 
-	for (i = 0; i < c->nfuncs; i++) {
+	struct slotmem *sm = &I->region->mem[I->slot];
+
+	/* the slot's last instance was of this module: its records of the
+	 * defined functions are there still (teardown) */
+	for (i = 0; sm->recs_mod != m->id && i < c->nfuncs; i++) {
 		const struct wa_c_func *f = &c->funcs[i];
 		struct wa_func *r = &I->funcrecs[c->nfuncs_imported + i];
 		*r = (struct wa_func){f->code, m->typeids[f->type], 0, &I->ctx, c->types[f->type].tramp};
 		I->ctx.funcs[c->nfuncs_imported + i] = r;
 	}
+	sm->recs_mod = m->id;
 	for (i = 0; i < c->nglobals; i++) {
 		I->cells[i].v = eval(I, &c->globals[i].init);
 		I->ctx.globals[c->nglobals_imported + i] = &I->cells[i];
@@ -402,6 +415,47 @@ clean_heap(struct wa_instance *I)
 		wt_reset(I->region, sm, I->heap, init);
 }
 
+/*
+ * Zero the context area the instance used, but for the records of the
+ * module's defined functions (and the pointers to them), if setup made
+ * them: they depend on the module and the slot alone, so the slot's
+ * next instance of the module need not make them again (for a module
+ * of 2,000 functions, most of what instantiation cost).  A slot that
+ * then takes another module's instance zeroes them first (alloc_all).
+ */
+static void
+clear_ctx(struct wa_instance *I)
+{
+	const struct wa_module *m = I->mod;
+	struct slotmem *sm = &I->region->mem[I->slot];
+	uint8_t *base = (uint8_t *)ALIGN16((uintptr_t)I->bump_lo);
+	uint8_t *f0, *f1, *r0, *r1;
+	uint32_t nimp = m->c->nfuncs_imported;
+
+	if (sm->recs_mod != m->id) {
+		/* none kept, or another module's that setup did not get to */
+		uint8_t *end = I->bump > base + sm->recs_end ? I->bump : base + sm->recs_end;
+		memset(I->bump_lo, 0, (size_t)(end - I->bump_lo));
+		sm->recs_mod = 0;
+		sm->recs_end = 0;
+		return;
+	}
+	if (I->bump < base + m->ctx_end) {
+		/* setup failed before it laid the area out: the records are
+		 * as the last instance left them */
+		memset(I->bump_lo, 0, (size_t)(I->bump - I->bump_lo));
+		return;
+	}
+	f0 = base + m->ctx_off[CA_FUNCS] + (size_t)nimp * sizeof(struct wa_func *);
+	f1 = base + m->ctx_off[CA_FUNCS] + (size_t)m->nfuncs * sizeof(struct wa_func *);
+	r0 = base + m->ctx_off[CA_FUNCRECS] + (size_t)nimp * sizeof(struct wa_func);
+	r1 = base + m->ctx_off[CA_FUNCRECS] + (size_t)m->nfuncs * sizeof(struct wa_func);
+	memset(I->bump_lo, 0, (size_t)(f0 - I->bump_lo));
+	memset(f1, 0, (size_t)(r0 - f1));
+	memset(r1, 0, (size_t)(I->bump - r1));
+	sm->recs_end = (uint64_t)(r1 - base);
+}
+
 /* Undo setup: zero what the guest and we dirtied, keep the slot. */
 static void
 teardown(struct wa_instance *I)
@@ -414,7 +468,7 @@ teardown(struct wa_instance *I)
 		free(I->tabrecs[i].t.elems);
 	if (I->mem.m.size || I->heap_init)
 		clean_heap(I);
-	memset(I->bump_lo, 0, (size_t)(I->bump - I->bump_lo));
+	clear_ctx(I);
 }
 
 static int

@@ -289,6 +289,9 @@ struct slotmem {
 	                              * but for the pages marked in wmap */
 	uint64_t *wmap;
 	uint32_t wmap_words, wt_runs;
+	uint64_t recs_mod;           /* instance.c: the module (id) whose defined
+	                              * functions' records the free slot holds */
+	uint64_t recs_end;           /* how far they reach in the context area */
 	uint32_t wt_uses;            /* resets in a row of the same layout */
 	int wt_no;                   /* tracking it failed: not again */
 };
@@ -303,19 +306,27 @@ void wt_forget(struct slotmem *, uint8_t *heap);
 void wt_prepare_slow(struct slotmem *, uint8_t *heap, uint64_t off, uint64_t len);
 int wt_fault(uintptr_t addr);       /* the SIGSEGV handler's: 1 if handled */
 
-/* [off, off+len) of the memory made writable, if its slot tracks it */
+#define WT_PAGE_SHIFT 12          /* tracked only where pages are 4 KiB */
+
+static inline int
+wt_marked(const struct slotmem *sm, uint64_t page)
+{
+	return (int)(sm->wmap[page / 64] >> (page % 64) & 1);
+}
+
+/* [off, off+len) of the memory made writable, if its slot tracks it;
+ * a range within one page marked already (most) costs a few loads */
 static inline void
 wt_prepare(const struct wa_memory *m, uint64_t off, uint64_t len)
 {
 	struct slotmem *sm = ((const struct rt_memory *)m)->sm;
 
-	if (sm && off < sm->wt_len)
+	if (sm && off < sm->wt_len) {
+		if (len && (off >> WT_PAGE_SHIFT) == ((off + len - 1) >> WT_PAGE_SHIFT) &&
+		    wt_marked(sm, off >> WT_PAGE_SHIFT))
+			return;
 		wt_prepare_slow(sm, m->base, off, len);
-}
-static inline int
-wt_marked(const struct slotmem *sm, uint64_t page)
-{
-	return (int)(sm->wmap[page / 64] >> (page % 64) & 1);
+	}
 }
 
 /* ---- zero.c: the heap back to zeros, keeping at most `keep` bytes of

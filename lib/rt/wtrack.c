@@ -134,7 +134,7 @@ wt_reset(struct wa_region *r, struct slotmem *sm, uint8_t *heap, uint64_t len)
 
 	if (sm->wt_len || sm->wt_no || ++sm->wt_uses < 2)
 		return;
-	if (!r->tracked || !len || len % pg || npages > WT_MAX_PAGES || !wt_enabled() ||
+	if (!r->tracked || pg != 1u << WT_PAGE_SHIFT || !len || len % pg || npages > WT_MAX_PAGES || !wt_enabled() ||
 	    __atomic_load_n(&total_runs, __ATOMIC_RELAXED) >= WT_BUDGET) {
 		sm->wt_no = 1;
 		return;
@@ -165,7 +165,7 @@ wt_reset(struct wa_region *r, struct slotmem *sm, uint8_t *heap, uint64_t len)
 static int
 mark(struct slotmem *sm, uint8_t *heap, uint64_t lo, uint64_t hi)
 {
-	size_t pg = os_pagesize();
+	const size_t pg = (size_t)1 << WT_PAGE_SHIFT;
 	uint64_t i, runs = sm->wt_runs;
 
 	for (i = lo; i < hi; i++)
@@ -202,12 +202,12 @@ mark(struct slotmem *sm, uint8_t *heap, uint64_t lo, uint64_t hi)
 void
 wt_prepare_slow(struct slotmem *sm, uint8_t *heap, uint64_t off, uint64_t len)
 {
-	size_t pg = os_pagesize();
-	uint64_t end = off + len < sm->wt_len ? off + len : sm->wt_len;
+	uint64_t end;
 
-	if (off >= end)
+	if (!len || off >= sm->wt_len)
 		return;
-	mark(sm, heap, off / pg, (end + pg - 1) / pg);
+	end = len < sm->wt_len - off ? off + len : sm->wt_len;
+	mark(sm, heap, off >> WT_PAGE_SHIFT, (end + (1u << WT_PAGE_SHIFT) - 1) >> WT_PAGE_SHIFT);
 }
 
 /*
@@ -238,10 +238,10 @@ wt_fault(uintptr_t a)
 		if (off < r->heap_off || off - r->heap_off >= sm->wt_len)
 			return 0;
 		off -= r->heap_off;
-		if (wt_marked(sm, off / os_pagesize()))
+		if (wt_marked(sm, off >> WT_PAGE_SHIFT))
 			return 0;       /* writable already: not ours */
 		e = errno;          /* the interrupted code's */
-		mark(sm, heap, off / os_pagesize(), off / os_pagesize() + 1);
+		mark(sm, heap, off >> WT_PAGE_SHIFT, (off >> WT_PAGE_SHIFT) + 1);
 		errno = e;
 		return 1;
 	}
