@@ -60,15 +60,16 @@ now_ns(void)
 
 /* Is the page all zeros?  Reading it costs no memory, even when it is
  * the kernel's shared zero page, which a memset would replace with a
- * page of its own.  The first bytes decide most dirty pages at once;
- * 256 bytes at a time after that. */
+ * page of its own.  The first or last bytes decide most dirty pages at
+ * once (a stack's dirty end is its last); 256 bytes at a time after
+ * that. */
 static int
 page_is_zero_sse2(const uint8_t *p, size_t pg)
 {
 	const __m128i *w = (const __m128i *)p;
 	size_t i;
 
-	if (((const uint64_t *)p)[0])
+	if (((const uint64_t *)p)[0] | ((const uint64_t *)(p + pg))[-1])
 		return 0;
 	for (i = 0; i < pg / 16; i += 16) {
 		__m128i x = _mm_or_si128(_mm_or_si128(_mm_or_si128(w[i], w[i + 1]), _mm_or_si128(w[i + 2], w[i + 3])),
@@ -89,7 +90,7 @@ page_is_zero_avx2(const uint8_t *p, size_t pg)
 	const __m256i *w = (const __m256i *)p;
 	size_t i;
 
-	if (((const uint64_t *)p)[0])
+	if (((const uint64_t *)p)[0] | ((const uint64_t *)(p + pg))[-1])
 		return 0;
 	for (i = 0; i < pg / 32; i += 8) {
 		__m256i x = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(w[i], w[i + 1]), _mm256_or_si256(w[i + 2], w[i + 3])),
