@@ -277,10 +277,11 @@ call_intrinsic(struct lower *L, const char *name, LLVMTypeRef *tys, unsigned nty
  * "interrupted" (a deadline, wa_instance_interrupt) or suspends the
  * guest to its host and returns here once resumed (preemption,
  * wa_instance_preempt), so the code goes on after the call: the check
- * adds no exit edge to any loop (see trap_stub).
+ * adds no exit edge to any loop (see trap_stub).  fidx: the i32 index
+ * of the function the check is in, for the trap's report.
  */
 static void
-inline_check(struct lower *L, LLVMValueRef ctx, uint32_t fidx)
+inline_check(struct lower *L, LLVMValueRef ctx, LLVMValueRef fidx)
 {
 	LLVMValueRef v = field(L, ctx, VM_INTERRUPT, L->i32), fn, argv[2], call;
 	LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->C, LLVMGetBasicBlockParent(LLVMGetInsertBlock(L->B)), "interrupt");
@@ -291,7 +292,7 @@ inline_check(struct lower *L, LLVMValueRef ctx, uint32_t fidx)
 	LLVMPositionBuilderAtEnd(L->B, slow);
 	fn = trap_stub(L, 1);
 	argv[0] = ctx;
-	argv[1] = fidx == UINT32_MAX ? LLVMGetParam(LLVMGetBasicBlockParent(ok), 1) : const_i32(L, fidx);
+	argv[1] = fidx;
 	call = LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 2, "");
 	add_call_attr(L, call, "inaccessiblememonly");
 	LLVMBuildBr(L->B, ok);
@@ -317,7 +318,7 @@ poll_stub(struct lower *L)
 	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "noinline");
 	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "optnone");
 	LLVMPositionBuilderAtEnd(L->B, LLVMAppendBasicBlockInContext(L->C, fn, "entry"));
-	inline_check(L, LLVMGetParam(fn, 0), UINT32_MAX);
+	inline_check(L, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1));
 	LLVMBuildRetVoid(L->B);
 	LLVMPositionBuilderAtEnd(L->B, saved);
 	return fn;
@@ -329,7 +330,7 @@ check_interrupt(struct lower *L)
 	LLVMValueRef fn, argv[2];
 
 	if (!L->unoptimised) {
-		inline_check(L, L->ctx, L->fidx);
+		inline_check(L, L->ctx, const_i32(L, L->fidx));
 		return;
 	}
 	fn = poll_stub(L);
