@@ -234,9 +234,8 @@ define_funcs_globals(struct wa_instance *I)
 {
 	const struct wa_module *m = I->mod;
 	const struct wa_contract *c = m->c;
-	uint32_t i;
-
 	struct slotmem *sm = &I->region->mem[I->slot];
+	uint32_t i;
 
 	/* the slot's last instance was of this module: its records of the
 	 * defined functions are there still (teardown) */
@@ -576,11 +575,12 @@ uint8_t *
 wa_instance_memory(const struct wa_instance *I, uint64_t *size)
 {
 	if (size)
-		*size = I->ctx.mem0 ? I->ctx.mem0->size : 0;
+		*size = wa_memory_size(I);
+	if (!I->ctx.mem0)
+		return NULL;
 	/* the caller may hand any of it to the kernel to write (wtrack.c) */
-	if (I->ctx.mem0)
-		wt_prepare(I->ctx.mem0, 0, I->ctx.mem0->size);
-	return I->ctx.mem0 ? I->ctx.mem0_base : NULL;
+	wt_prepare(I->ctx.mem0, 0, I->ctx.mem0->size);
+	return I->ctx.mem0_base;
 }
 
 void

@@ -160,42 +160,37 @@ wt_reset(struct wa_region *r, struct slotmem *sm, uint8_t *heap, uint64_t len)
 }
 
 /* Mark pages [lo, hi) of the slot's tracked heap and make them
- * writable; 0, or -1 if tracking stopped instead (too many runs, or
- * mprotect failed): the whole heap is writable either way. */
-static int
+ * writable; if that would make too many runs, or mprotect fails,
+ * tracking stops instead: the whole heap is writable either way. */
+static void
 mark(struct slotmem *sm, uint8_t *heap, uint64_t lo, uint64_t hi)
 {
 	const size_t pg = (size_t)1 << WT_PAGE_SHIFT;
-	uint64_t i, runs = sm->wt_runs;
+	uint64_t i, first = hi, runs = sm->wt_runs;
 
-	for (i = lo; i < hi; i++)
-		if (!wt_marked(sm, i))
-			break;
-	if (i == hi)
-		return 0;
-	lo = i;
 	/* each page marked joins the runs beside it or starts one */
 	for (i = lo; i < hi; i++) {
 		int left, right;
 		if (wt_marked(sm, i))
 			continue;
+		first = first < i ? first : i;
 		left = i > 0 && wt_marked(sm, i - 1);
 		right = (i + 1) * pg < sm->wt_len && wt_marked(sm, i + 1);
 		runs = runs + 1 - (uint64_t)left - (uint64_t)right;
 		sm->wmap[i / 64] |= 1ull << (i % 64);
 	}
+	if (first == hi)
+		return;
 	if (runs > sm->wt_runs)
 		__atomic_fetch_add(&total_runs, runs - sm->wt_runs, __ATOMIC_RELAXED);
 	else
 		__atomic_fetch_sub(&total_runs, sm->wt_runs - runs, __ATOMIC_RELAXED);
 	sm->wt_runs = (uint32_t)runs;
 	if (runs > WT_MAX_RUNS || __atomic_load_n(&total_runs, __ATOMIC_RELAXED) > WT_BUDGET ||
-	    mprotect(heap + lo * pg, (size_t)((hi - lo) * pg), PROT_READ | PROT_WRITE)) {
+	    mprotect(heap + first * pg, (size_t)((hi - first) * pg), PROT_READ | PROT_WRITE)) {
 		wt_stop(sm, heap);
 		sm->wt_no = 1;
-		return -1;
 	}
-	return 0;
 }
 
 /* Make [off, off+len) of a slot's heap writable if it is tracked. */

@@ -28,6 +28,11 @@
  * it costs, and a slot used once (100,000 live instances, each freed
  * once) never gets its heap populated.
  *
+ * A slot that tracks which pages are written (wtrack.c) needs neither:
+ * its reset looks at the pages marked written (by_marks) and, by
+ * mincore, at what the guest grew into; reading whole is then only for
+ * slots where tracking is off or was given up.
+ *
  * The thresholds come from timing the operations themselves, once per
  * process, on a scratch mapping (calibrate): no fixed crossover.
  */
@@ -409,7 +414,9 @@ zero_heap(uint8_t *p, uint64_t size, uint64_t keep, struct slotmem *sm)
 		flush(&s.drop, 1);
 		return s.kept;
 	}
-	wt_stop(sm, p);   /* tracked past what it has now: cannot be, but */
+	/* tracked beyond the memory's size: cannot happen (memory does
+	 * not shrink below its initial size), but then not tracked */
+	wt_stop(sm, p);
 	if (sm->full >= size && size <= keep) {
 		by_reading(&s, p, npages);
 		flush(&s.clear, 0);
