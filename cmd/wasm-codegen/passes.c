@@ -16,6 +16,15 @@
  *     the two jump-threading rounds, one instcombine after the
  *     vectorisers, loop-sink, cg-profile) saved 3-5% and would pin a
  *     2.5 KB pipeline text to LLVM 14's spelling: not worth it.
+ * The SLP vectoriser runs at -O3 only.  On a CPU with AVX-512 (the
+ * default target is the host) it packs the four quarter-rounds of a
+ * ChaCha-style mix into vectors, because vprold makes vector rotates
+ * look cheap, and the result is a serial chain of shuffles and
+ * rotates: compute.py's chacha ran 2.0x native with it, 1.1-1.3x
+ * without (clang -O2 -march=native does the same to native code: 0.24
+ * s against 0.13 s for clang -O2).  At -O2 it changed the code of only
+ * four of the thirteen kernels; the other three (heat3d, matmulf,
+ * trisolve) ran the same within the noise.
  * About half of wasm-codegen's time on a large module is code
  * generation after the pipeline, and parsing the IR text 3%.
  */
@@ -23,6 +32,7 @@
 #include <string.h>
 
 #include <llvm-c/ErrorHandling.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "codegen.h"
@@ -53,7 +63,13 @@ optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel, const char *pas
 	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
 	LLVMErrorRef err;
 
-	LLVMPassBuilderOptionsSetSLPVectorization(po, olevel >= 2);
+	/* LLVM 14's default<ON> pipelines run the SLP vectoriser whatever
+	 * the pass builder's option says: only its own flag stops it */
+	LLVMPassBuilderOptionsSetSLPVectorization(po, olevel >= 3);
+	if (!passes && olevel < 3) {
+		static const char *const argv[] = {"wasm-codegen", "-vectorize-slp=false"};
+		LLVMParseCommandLineOptions(2, argv, NULL);
+	}
 	if (passes) {
 		user_passes = passes;
 		LLVMInstallFatalErrorHandler(bad_pipeline);
