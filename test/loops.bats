@@ -17,8 +17,9 @@ setup() {
 	wat2wasm "$D/counted.wat" -o "$T/counted.wasm"
 }
 
-# The inputs, "export i n" (the third argument, 1, keeps the twin's
-# extra branch untaken).  A strip is 65536 iterations here.
+# The inputs, "export i n" or "export i n s" (the last argument, 1,
+# keeps the twin's extra branch untaken).  A strip is 65536 iterations
+# here.
 inputs() {
 	cat <<-'EOF'
 	ne_up1 i32:0 i32:200000
@@ -63,6 +64,22 @@ inputs() {
 	gts64 i64:0 i64:5
 	set_then_get i32:0 i32:200000
 	set_then_get i32:7 i32:3
+	ltu_by i32:0 i32:200000 i32:3
+	ltu_by i32:0 i32:196608 i32:3
+	ltu_by i32:5 i32:5 i32:0
+	ltu_by i32:20 i32:100 i32:0xfffffff6
+	ltu_by i32:0 i32:0xfffffff0 i32:0x10001
+	lts_by i32:-100000 i32:100000 i32:7
+	lts_by i32:0x7f800000 i32:0x7f000000 i32:0x1000000
+	lts_by i32:0 i32:100 i32:0xf0000000
+	lts_by i32:9 i32:1 i32:0
+	gtu_by i32:200000 i32:0 i32:5
+	gtu_by i32:100 i32:0x1000 i32:0x80000000
+	gts_by_swapped i32:200000 i32:-200000 i32:9
+	gts_by_swapped i32:0x80000010 i32:0x80000100 i32:0x1000000
+	gts_by_swapped i32:0 i32:5 i32:0
+	lts64_by i64:0 i64:1000000 i64:11
+	lts64_by i64:0x7800000000000000 i64:0x7000000000000000 i64:0x1000000000000000
 	EOF
 }
 

@@ -49,6 +49,7 @@ run_trap() {
 @test "load out of bounds at the 4 GiB edge with a static offset" { run_trap load-oob; }
 @test "store out of bounds with the largest static offset" { run_trap store-oob; }
 @test "store straddling the end of memory" { run_trap store-edge; }
+@test "dead load out of bounds in a loop stepping by a local" { run_trap strided-oob; }
 @test "null indirect call" { run_trap null-call; }
 @test "mistyped indirect call" { run_trap type-mismatch; }
 @test "indirect call outside the table" { run_trap table-oob; }

@@ -40,7 +40,9 @@ struct strip {
 	uint32_t iv, bound;        /* locals: induction variable, bound */
 	int bound_is_const, wide;  /* the bound is bound_const; i64 */
 	uint64_t bound_const;
-	int64_t step;              /* of iv per iteration */
+	int64_t step;              /* of iv per iteration (1 or -1 if step_is_local) */
+	int step_is_local;         /* iv += local steplocal (or -=, step -1) */
+	uint32_t steplocal;
 	enum strip_pred pred;      /* the loop goes on while iv PRED bound */
 	uint32_t K;                /* iterations per strip at most */
 	LLVMBasicBlockRef outer;   /* the strip header */
