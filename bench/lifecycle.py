@@ -207,7 +207,8 @@ def main():
         print()
         print('(g) a request that dirties its heap of N bytes (and a page), steady state: the guest')
         print('    writes them (memory.fill),')
-        print('    taking the faults the last reset left it, then the reset; medians, microseconds')
+        print('    taking the faults the last reset left it, then the reset; medians, microseconds;')
+        print('    faults: the mean per request, counted over all of them (no system call between two)')
         print('%10s %11s %9s %8s | %11s %9s %8s | %11s %7s %7s' % (
             'N', 'request', 'reset', 'faults', 'keep none', 'reset', 'faults', '2 memsets',
             'ratio', 'none'))

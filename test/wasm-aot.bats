@@ -23,7 +23,7 @@ setup() {
 @test "-v echoes each stage's command, in order" {
 	run wasm-aot -v -o "$T/y.so" "$T/x.wasm"
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "wasm-parse -o "*" $T/x.wasm" ]]
+	[[ "${lines[0]}" == "wasm-parse --strip-custom -o "*" $T/x.wasm" ]]
 	[[ "${lines[1]}" == "wasm-verify -o "* ]]
 	[[ "${lines[2]}" == "wasm-lower --split "* ]]
 	[[ "${lines[3]}" == "wasm-codegen -c -O2 -o "*"/p00.o "*"/p00.bc" ]]

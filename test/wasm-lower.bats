@@ -280,3 +280,32 @@ golden() {
 		call 7|call: function 7 out of range
 	EOF2
 }
+
+# The stack-limit and interrupt checks at function entry: every function
+# that loops, calls or is big has both; a small leaf has neither (its
+# time is bounded by its size, its frame fits in the stack margin) and
+# no frame pointer.
+@test "entry checks: a function that loops, calls or is big has them; a small leaf not" {
+	wasm-lower -o "$BATS_TEST_TMPDIR/l.ll" "$D/leaf.wat"
+	"$OPT" -passes=verify "$BATS_TEST_TMPDIR/l.ll" -o /dev/null
+	checks() {
+		awk -v f="$1" '$1 == "define" && index($0, "@\"wasm:" f "\"(") { on = 1 }
+			on && /llvm.frameaddress/ { fp = 1 }
+			on && /call void @wasm_aot_interrupt/ { ir = 1 }
+			on && /^}/ { print fp + 0, ir + 0; exit }' "$BATS_TEST_TMPDIR/l.ll"
+	}
+	[ "$(checks leaf)" = "0 0" ]
+	[ "$(checks loops)" = "1 1" ]
+	[ "$(checks calls)" = "1 1" ]
+	[ "$(checks big)" = "1 1" ]
+	# the attribute group of the leaf says "non-leaf", the others "all"
+	grp=$(awk '$1 == "define" && index($0, "@\"wasm:leaf\"(") { print $NF == "{" ? $(NF-1) : $NF }' "$BATS_TEST_TMPDIR/l.ll")
+	grep -q "^attributes $grp = .*\"frame-pointer\"=\"non-leaf\"" "$BATS_TEST_TMPDIR/l.ll"
+	[ "$(grep -c '"frame-pointer"="all"' "$BATS_TEST_TMPDIR/l.ll")" -ge 1 ]
+	# and they run
+	wasm-codegen -o "$BATS_TEST_TMPDIR/l.so" "$BATS_TEST_TMPDIR/l.ll"
+	[ "$(wasm-run --invoke leaf "$BATS_TEST_TMPDIR/l.so" 41)" = 42 ]
+	[ "$(wasm-run --invoke calls "$BATS_TEST_TMPDIR/l.so" 1)" = 2 ]
+	[ "$(wasm-run --invoke loops "$BATS_TEST_TMPDIR/l.so" 5)" = 0 ]
+	[ "$(wasm-run --invoke big "$BATS_TEST_TMPDIR/l.so" 0)" = 44850 ]
+}

@@ -89,6 +89,25 @@ assemble() {
 	cmp "$T/a.wat" "$T/b.wat"
 }
 
+@test "--strip-custom drops the custom sections, and nothing else" {
+	command -v clang >/dev/null || skip "no clang"
+	clang --target=wasm32-wasi --sysroot=/usr -O2 -g "$D/prog.c" -o "$T/prog.wasm" ||
+		skip "clang cannot target wasm32-wasi here"
+	wasm-parse -o "$T/all.wat" "$T/prog.wasm"
+	wasm-parse --strip-custom -o "$T/strip.wat" "$T/prog.wasm"
+	grep -q '(;@custom ".debug_info"' "$T/all.wat"
+	! grep -q '@custom' "$T/strip.wat"
+	# the same module otherwise: only the comment lines differ
+	grep -v '^  (;@custom ' "$T/all.wat" | cmp - "$T/strip.wat"
+	# the name section is not one of them: its names stay identifiers
+	assemble names
+	wasm-parse --strip-custom "$T/names.wasm" | cmp - "$D/names.out"
+	# the compiled code does not depend on them: wasm-aot strips them
+	wasm-lower -o "$T/all.ll" "$T/all.wat"
+	wasm-lower -o "$T/strip.ll" "$T/strip.wat"
+	cmp "$T/all.ll" "$T/strip.ll"
+}
+
 @test "reads standard input and '-', writes -o FILE" {
 	assemble fields
 	wasm-parse "$T/fields.wasm" > "$T/expect"

@@ -83,7 +83,7 @@ codegen() {
 
 # The pipeline, the one place that names the stages.
 stages() {
-	run wasm-parse -o "$tmp/parsed.wat" "$in"
+	run wasm-parse --strip-custom -o "$tmp/parsed.wat" "$in"
 	run wasm-verify -o "$wat" "$tmp/parsed.wat"
 	run wasm-lower $bounds $elide $strip --split "$parts" "$wat"
 	codegen

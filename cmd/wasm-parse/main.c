@@ -16,7 +16,7 @@
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: wasm-parse [-h] [--limit NAME=N]... [--no-limits] [-o FILE] [FILE]\n");
+	fprintf(f, "usage: wasm-parse [-h] [--strip-custom] [--limit NAME=N]... [--no-limits] [-o FILE] [FILE]\n");
 	limit_usage(f);
 	exit(status);
 }
@@ -38,12 +38,14 @@ main(int argc, char **argv)
 	struct module *m;
 	unsigned char *buf;
 	size_t len;
-	int i;
+	int i, strip = 0;
 
 	diag_setprog(argv[0]);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			usage(stdout, 0);
+		else if (!strcmp(argv[i], "--strip-custom"))
+			strip = 1;
 		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
 			out = argv[++i];
 		else if (limit_option(argc, argv, &i))
@@ -59,6 +61,12 @@ main(int argc, char **argv)
 	buf = read_file(in, &len);
 	a = arena_new();
 	m = read_binary(a, in ? in : "-", buf, len);
+	/* custom sections but the name section (already the identifiers):
+	 * no later stage uses them, and debug info can be most of a module
+	 * (a Rust program built with -g: 6.5 of 6.7 MB, 13 MB of text that
+	 * wasm-verify and wasm-lower would read and write again) */
+	if (strip)
+		m->ncustoms = 0;
 	open_output(out);
 	write_text(m, stdout);
 	close_stdout();

@@ -350,6 +350,21 @@ run_start(struct wa_instance *I, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * memset(I, 0, sizeof *I), through a pointer the compiler cannot see
+ * through: with the size known it inlines `rep stosq`, whose start-up
+ * cost (about 15 ns here, a fifth of the reset of an instance that
+ * dirtied a page) is most of zeroing 456 bytes; libc's memset stores
+ * them with a few vector stores.
+ */
+static void *(*volatile zero_fn)(void *, int, size_t) = memset;
+
+static void
+zero_instance(struct wa_instance *I)
+{
+	zero_fn(I, 0, sizeof *I);
+}
+
 /* Fill a taken slot: everything but the region bookkeeping. */
 static int
 setup(struct wa_instance *I, char *err, size_t errlen)
@@ -511,7 +526,7 @@ wa_instantiate(struct wa_region *r, struct wa_module *m, struct wa_host *h, void
 		return NULL;
 	}
 	I = (struct wa_instance *)(region_slot(r, (uint32_t)slot) + r->ctx_off);
-	memset(I, 0, sizeof *I);
+	zero_instance(I);
 	I->region = r, I->slot = (uint32_t)slot, I->mod = m, I->host = h, I->userdata = userdata;
 	if (setup(I, err, errlen)) {
 		/* others may hold its functions: keep it till the host goes */
@@ -527,12 +542,20 @@ wa_instantiate(struct wa_region *r, struct wa_module *m, struct wa_host *h, void
 int
 wa_instance_reset(struct wa_instance *I, char *err, size_t errlen)
 {
-	struct wa_instance keep = *I;
+	/* what survives a reset (not a copy of all of *I: that and the
+	 * memset were a fifth of the reset of an instance that dirtied a
+	 * page) */
+	struct wa_region *r = I->region;
+	struct wa_module *m = I->mod;
+	struct wa_host *h = I->host;
+	void *userdata = I->userdata;
+	uint32_t slot = I->slot;
+	int linked = I->linked;
 
 	teardown(I);
-	memset(I, 0, sizeof *I);
-	I->region = keep.region, I->slot = keep.slot, I->mod = keep.mod, I->host = keep.host;
-	I->userdata = keep.userdata, I->linked = keep.linked;
+	zero_instance(I);
+	I->region = r, I->slot = slot, I->mod = m, I->host = h;
+	I->userdata = userdata, I->linked = linked;
 	return setup(I, err, errlen);
 }
 
@@ -549,7 +572,7 @@ wa_instance_free(struct wa_instance *I)
 	teardown(I);
 	/* the stack is left as it is: guest code addresses only its heap,
 	 * so the next instance cannot read what this one left there */
-	memset(I, 0, sizeof *I);
+	zero_instance(I);
 	region_give(r, slot);
 }
 

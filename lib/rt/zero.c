@@ -342,8 +342,11 @@ by_reading(struct pass *s, uint8_t *p, size_t npages)
 }
 
 /* The pass over a tracked heap (wtrack.c): only the pages marked
- * written are looked at; one not marked has not been writable since it
- * was last zero. */
+ * written are cleared; one not marked has not been writable since it
+ * was last zero.  A marked page is not read first: it is private and
+ * resident anyway, clearing it costs about what reading it would, and
+ * a read right after the guest's last stores to the page waits for
+ * them to drain (a fill of 4 KiB just before the reset: 30 ns). */
 static void
 by_marks(struct pass *s, uint8_t *p, const struct slotmem *sm)
 {
@@ -352,12 +355,8 @@ by_marks(struct pass *s, uint8_t *p, const struct slotmem *sm)
 	for (w = 0; w * 64 < n; w++) {
 		uint64_t bits = sm->wmap[w];
 		while (bits) {
-			uint8_t *a = p + (w * 64 + (size_t)__builtin_ctzll(bits)) * s->pg;
+			dirty(s, p + (w * 64 + (size_t)__builtin_ctzll(bits)) * s->pg);
 			bits &= bits - 1;
-			if (!page_is_zero(a, s->pg))
-				dirty(s, a);
-			else
-				clean(s, a, 1);
 		}
 	}
 }

@@ -3,7 +3,10 @@
 
 usage: names.py OUT.wasm
 
-Function K returns K and is exported as "fK"; the name section gives
+Function K runs an empty loop (so that it checks the stack and the
+interrupt word, and the module has the trap stubs whose names the
+guest's must not take), returns K and is exported as "fK"; the name
+section gives
 the functions the names of NAMES below (None: no name): LLVM's own
 names, the contract's, a C function the generated code calls, our own
 generated names, duplicates, an empty name, blanks and quotes, a long
@@ -38,7 +41,7 @@ def section(sid, payload):
 
 
 n = len(NAMES)
-body = [name(b"\x00\x41" + uleb(k) + b"\x0b") for k in range(n)]
+body = [name(b"\x00\x03\x40\x0b\x41" + uleb(k) + b"\x0b") for k in range(n)]
 names = [uleb(k) + name(s.encode()) for k, s in enumerate(NAMES) if s is not None]
 mod = (b"\0asm\1\0\0\0" + section(1, vec([b"\x60\x00\x01\x7f"])) + section(3, vec([b"\x00"] * n))
        + section(7, vec([name(b"f%d" % k) + b"\x00" + uleb(k) for k in range(n)]))
