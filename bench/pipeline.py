@@ -142,7 +142,7 @@ def front_stages(wasm, d):
     """[(stage, seconds, peak MB)] of the stages before code generation,
     which do not depend on the level; leaves d/parts."""
     wat1, wat2, parts = (os.path.join(d, n) for n in ('parsed.wat', 'module.wat', 'parts'))
-    rows = [('wasm-parse',) + median_run([[tool('wasm-parse'), '-o', wat1, wasm]], RUNS),
+    rows = [('wasm-parse',) + median_run([[tool('wasm-parse'), '--strip-custom', '-o', wat1, wasm]], RUNS),
             ('wasm-verify',) + median_run([[tool('wasm-verify'), '-o', wat2, wat1]], RUNS)]
     os.mkdir(parts)
     rows.append(('wasm-lower --split',) + median_run([[tool('wasm-lower'), '--split', parts, wat2]], RUNS))

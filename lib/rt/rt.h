@@ -385,6 +385,8 @@ struct wa_instance {
 	struct wasi_inst *wasi;      /* wasi.h; NULL until needed */
 	int zombie;                  /* failed, kept alive: other instances
 	                              * may hold references to it */
+	uint64_t host_gen;           /* host->gen when its imports were bound */
+	int renewable;               /* set up whole: a reset may renew it */
 };
 
 /*
