@@ -25,6 +25,9 @@
 /* LLVM module flag (i32: the partition's number) of the partitions of
  * `wasm-lower --split`; all but partition 0 lack the contract. */
 #define WA_PARTITION_FLAG "wasm-aot.partition"
+/* LLVM module flag (i32 1) of every module of a wasm module that has
+ * SIMD instructions: wasm-codegen then runs the SLP vectoriser at -O2. */
+#define WA_SIMD_FLAG "wasm-aot.simd"
 #define WA_CONTRACT_MAGIC 0x544f4157u /* "WAOT" little-endian */
 #define WA_ABI_VERSION 3u
 

@@ -206,3 +206,20 @@ contract_cpu() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == usage:* ]]
 }
+
+# The SLP vectoriser made scalar rotate-and-add code twice as slow with
+# AVX-512 (passes.c): at -O2 it runs only on modules with wasm SIMD.
+@test "the SLP vectoriser runs at -O2 only in modules with SIMD, and at -O3" {
+	wasm-lower "$D/slp.wat" -o "$T/scalar.ll"
+	wasm-codegen -O2 --target-cpu x86-64-v2 -S -o "$T/o2.s" "$T/scalar.ll"
+	! grep -q paddd "$T/o2.s" || false
+	wasm-codegen -O3 --target-cpu x86-64-v2 -S -o "$T/o3.s" "$T/scalar.ll"
+	grep -q paddd "$T/o3.s"
+	# the same function beside one that uses a v128
+	sed '$ s/)$/\n  (func (export "simd") (result v128) (v128.const i32x4 1 2 3 4)))/' \
+		"$D/slp.wat" > "$T/simd.wat"
+	wasm-lower "$T/simd.wat" -o "$T/simd.ll"
+	grep -q 'wasm-aot.simd' "$T/simd.ll"
+	wasm-codegen -O2 --target-cpu x86-64-v2 -S -o "$T/simd.s" "$T/simd.ll"
+	grep -q paddd "$T/simd.s"
+}

@@ -16,15 +16,19 @@
  *     the two jump-threading rounds, one instcombine after the
  *     vectorisers, loop-sink, cg-profile) saved 3-5% and would pin a
  *     2.5 KB pipeline text to LLVM 14's spelling: not worth it.
- * The SLP vectoriser runs at -O3 only.  On a CPU with AVX-512 (the
- * default target is the host) it packs the four quarter-rounds of a
- * ChaCha-style mix into vectors, because vprold makes vector rotates
- * look cheap, and the result is a serial chain of shuffles and
- * rotates: compute.py's chacha ran 2.0x native with it, 1.1-1.3x
- * without (clang -O2 -march=native does the same to native code: 0.24
- * s against 0.13 s for clang -O2).  At -O2 it changed the code of only
- * four of the thirteen kernels; the other three (heat3d, matmulf,
- * trisolve) ran the same within the noise.
+ * The SLP vectoriser runs at -O3, and at -O2 only in modules with wasm
+ * SIMD instructions (wasm-lower's flag WA_SIMD_FLAG).  On a CPU with
+ * AVX-512 (the default target is the host) it packs the four
+ * quarter-rounds of a ChaCha-style mix of scalar wasm into vectors,
+ * because vprold makes vector rotates look cheap, and the result is a
+ * serial chain of shuffles and rotates: compute.py's chacha ran 2.0x
+ * native with it, 1.0-1.3x without (clang -O2 -march=native does the
+ * same to native code: 0.24 s against 0.13 s for clang -O2); of the
+ * other kernels it changed the code of three (heat3d, matmulf,
+ * trisolve), which ran the same within the noise.  But wasm SIMD code
+ * (clang -msimd128 vectorised the same mix with lane extracts and
+ * inserts) needs it to make those lanes x86 shuffles: without it the
+ * -msimd128 chacha went from 1.9x native to 3.7x.
  * About half of wasm-codegen's time on a large module is code
  * generation after the pipeline, and parsing the IR text 3%.
  */
@@ -36,6 +40,7 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "codegen.h"
+#include "contract.h"
 #include "diag.h"
 
 static const char *const pipelines[4] = {
@@ -62,11 +67,12 @@ optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel, const char *pas
 	const char *pipeline = passes ? passes : pipelines[olevel];
 	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
 	LLVMErrorRef err;
+	int slp = olevel >= 3 || (olevel == 2 && LLVMGetModuleFlag(mod, WA_SIMD_FLAG, strlen(WA_SIMD_FLAG)));
 
 	/* LLVM 14's default<ON> pipelines run the SLP vectoriser whatever
 	 * the pass builder's option says: only its own flag stops it */
-	LLVMPassBuilderOptionsSetSLPVectorization(po, olevel >= 3);
-	if (!passes && olevel < 3) {
+	LLVMPassBuilderOptionsSetSLPVectorization(po, slp);
+	if (!passes && !slp) {
 		static const char *const argv[] = {"wasm-codegen", "-vectorize-slp=false"};
 		LLVMParseCommandLineOptions(2, argv, NULL);
 	}

@@ -582,6 +582,19 @@ make_types(struct lower *L)
 	L->funcs = xcalloc(L->m->nfuncs + 1, sizeof *L->funcs);
 }
 
+/* Does any function of the module use 128-bit SIMD? */
+static int
+uses_simd(const struct module *m)
+{
+	uint32_t f, k;
+
+	for (f = 0; f < m->nfuncs; f++)
+		for (k = 0; k < m->funcs[f].ncode; k++)
+			if (opinfo[m->funcs[f].code[k].op].prefix == 0xfd)
+				return 1;
+	return 0;
+}
+
 /* A fresh LLVM module for partition p (of L->nparts). */
 static void
 begin_module(struct lower *L, uint32_t p)
@@ -596,6 +609,9 @@ begin_module(struct lower *L, uint32_t p)
 	if (L->nparts > 1)
 		LLVMAddModuleFlag(L->M, LLVMModuleFlagBehaviorError, WA_PARTITION_FLAG,
 		                  strlen(WA_PARTITION_FLAG), LLVMValueAsMetadata(const_i32(L, p)));
+	if (uses_simd(L->m))
+		LLVMAddModuleFlag(L->M, LLVMModuleFlagBehaviorError, WA_SIMD_FLAG,
+		                  strlen(WA_SIMD_FLAG), LLVMValueAsMetadata(const_i32(L, 1)));
 }
 
 /* Lower functions of partition p (all if p is -1); partition 0 (or
