@@ -345,9 +345,9 @@ runs_for(size_t n, long len)
  * KEEP is the region's keep_resident (0: no limit).
  */
 /* Requests before the measured ones: the first fault everything in,
- * the next four let the runtime try both ways of clearing a long run
+ * the next eight let the runtime try both ways of clearing a run
  * (zero.c, clear_run) */
-#define WARM 6
+#define WARM 10
 
 static void
 bench_dirty(const char *so, size_t n, uint64_t keep, int nb, char **bytes)

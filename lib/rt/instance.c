@@ -318,12 +318,15 @@ init_segments(struct wa_instance *I, char *err, size_t errlen)
 		if (d->mode == 1)
 			continue;
 		I->data_dropped[i] = 1;
+		/* an image holds the segments already, and has them only if
+		 * every offset is a constant in bounds (heapimg.c, build) */
+		if (I->img)
+			continue;
 		off = (uint32_t)eval(I, &d->offset).i32;
 		if ((uint64_t)off + d->len > mem->size)
 			return rt_err(err, errlen, "uninstantiable: trap: %s", wa_trap_name(WA_TRAP_MEM_OOB)), -1;
-		/* an image holds the segments already; an empty segment's
-		 * bytes may be NULL */
-		if (!I->img && d->len)
+		/* an empty segment's bytes may be NULL */
+		if (d->len)
 			memcpy(I->ctx.mem0_base + off, d->bytes, d->len);
 	}
 	for (i = 0; I->img && i < I->img->nruns; i++)
