@@ -203,9 +203,13 @@ fail:
 void
 wa_region_free(struct wa_region *r)
 {
+	uint32_t i;
+
 	if (!r)
 		return;
 	wt_region_remove(r);
+	for (i = 0; r->mem && i < r->cfg.slots; i++)
+		free(r->mem[i].tab_spare);
 	os_release(r->base, r->size);
 	free(r->busy);
 	free(r->mem);

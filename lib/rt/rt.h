@@ -294,6 +294,9 @@ struct slotmem {
 	uint64_t recs_end;           /* how far they reach in the context area */
 	uint32_t wt_uses;            /* resets in a row of the same layout */
 	int wt_no;                   /* tracking it failed: not again */
+	void **tab_spare;            /* instance.c: the last instance's first
+	                              * table's elements, kept for the next */
+	uint64_t tab_spare_n;        /* ... how many it has room for */
 };
 
 /* ---- wtrack.c: write tracking of a reused slot's heap ---- */
