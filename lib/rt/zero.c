@@ -447,9 +447,9 @@ by_reading(struct pass *s, uint8_t *p, size_t npages)
 /* The pass over a tracked heap (wtrack.c): only the pages marked
  * written are cleared; one not marked has not been writable since it
  * was last zero.  A marked page is not read first: it is private and
- * resident anyway, clearing it costs about what reading it would, and
- * a read right after the guest's last stores to the page waits for
- * them to drain (a fill of 4 KiB just before the reset: 30 ns). */
+ * resident anyway, and clearing it costs about what reading it would
+ * (the vector loop clears a page in about the time page_is_zero reads
+ * a clean one). */
 static void
 by_marks(struct pass *s, uint8_t *p, const struct slotmem *sm)
 {
