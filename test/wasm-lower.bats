@@ -282,9 +282,9 @@ golden() {
 }
 
 # The stack-limit and interrupt checks at function entry: every function
-# that loops, calls or is big has both; a small leaf has neither (its
-# time is bounded by its size, its frame fits in the stack margin) and
-# no frame pointer.
+# that loops, calls or is big (in instructions or in locals) has both; a
+# small leaf has neither (its time is bounded by its size, its frame
+# fits in the stack margin) and no frame pointer.
 @test "entry checks: a function that loops, calls or is big has them; a small leaf not" {
 	wasm-lower -o "$BATS_TEST_TMPDIR/l.ll" "$D/leaf.wat"
 	"$OPT" -passes=verify "$BATS_TEST_TMPDIR/l.ll" -o /dev/null
@@ -297,6 +297,7 @@ golden() {
 	[ "$(checks leaf)" = "0 0" ]
 	[ "$(checks loops)" = "1 1" ]
 	[ "$(checks calls)" = "1 1" ]
+	[ "$(checks long)" = "1 1" ]
 	[ "$(checks big)" = "1 1" ]
 	# the attribute group of the leaf says "non-leaf", the others "all"
 	grp=$(awk '$1 == "define" && index($0, "@\"wasm:leaf\"(") { print $NF == "{" ? $(NF-1) : $NF }' "$BATS_TEST_TMPDIR/l.ll")
@@ -307,5 +308,6 @@ golden() {
 	[ "$(wasm-run --invoke leaf "$BATS_TEST_TMPDIR/l.so" 41)" = 42 ]
 	[ "$(wasm-run --invoke calls "$BATS_TEST_TMPDIR/l.so" 1)" = 2 ]
 	[ "$(wasm-run --invoke loops "$BATS_TEST_TMPDIR/l.so" 5)" = 0 ]
-	[ "$(wasm-run --invoke big "$BATS_TEST_TMPDIR/l.so" 0)" = 44850 ]
+	[ "$(wasm-run --invoke big "$BATS_TEST_TMPDIR/l.so" 41)" = 42 ]
+	[ "$(wasm-run --invoke long "$BATS_TEST_TMPDIR/l.so" 0)" = 300 ]
 }

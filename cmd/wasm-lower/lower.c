@@ -609,7 +609,9 @@ begin_module(struct lower *L, uint32_t p)
 	if (L->nparts > 1)
 		LLVMAddModuleFlag(L->M, LLVMModuleFlagBehaviorError, WA_PARTITION_FLAG,
 		                  strlen(WA_PARTITION_FLAG), LLVMValueAsMetadata(const_i32(L, p)));
-	if (uses_simd(L->m))
+	if (!p)
+		L->simd = uses_simd(L->m);   /* partition 0 comes first: once a module */
+	if (L->simd)
 		LLVMAddModuleFlag(L->M, LLVMModuleFlagBehaviorError, WA_SIMD_FLAG,
 		                  strlen(WA_SIMD_FLAG), LLVMValueAsMetadata(const_i32(L, 1)));
 }

@@ -85,6 +85,7 @@ struct lower {
 	LLVMValueRef trap_fn, interrupt_fn; /* the trap stubs, made when first needed */
 	LLVMValueRef poll_fn;       /* the interrupt check of unoptimised functions */
 	int unoptimised;            /* the current function is left to LLVM unoptimised */
+	int simd;                   /* the module uses 128-bit SIMD (WA_SIMD_FLAG) */
 	struct consts *consts;     /* contract.c: byte strings, uniqued */
 	/* the function being lowered */
 	const struct func *fn;

@@ -421,6 +421,13 @@ init_state(struct wa_instance *I, char *err, size_t errlen)
 	return 0;
 }
 
+/* What the host's imports resolve to changes with this (link.c). */
+static uint64_t
+host_gen(const struct wa_host *h)
+{
+	return h ? h->gen : 0;
+}
+
 /* Fill a taken slot: everything but the region bookkeeping. */
 static int
 setup(struct wa_instance *I, char *err, size_t errlen)
@@ -444,7 +451,7 @@ setup(struct wa_instance *I, char *err, size_t errlen)
 	I->trap.func = -1;
 	if (alloc_all(I, err, errlen) || link_imports(I, err, errlen) || init_memory(I, err, errlen))
 		return -1;
-	I->host_gen = I->host ? I->host->gen : 0;
+	I->host_gen = host_gen(I->host);
 	return init_state(I, err, errlen);
 }
 
@@ -595,14 +602,8 @@ static int
 renew_enabled(void)
 {
 	static int off = -1;
-	int v = __atomic_load_n(&off, __ATOMIC_RELAXED);
 
-	if (v < 0) {
-		const char *e = getenv("WASMRT_RENEW");
-		v = e && !strcmp(e, "0");
-		__atomic_store_n(&off, v, __ATOMIC_RELAXED);
-	}
-	return !v;
+	return !rt_env_zero("WASMRT_RENEW", &off);
 }
 
 /*
@@ -658,19 +659,21 @@ renew(struct wa_instance *I, char *err, size_t errlen)
 int
 wa_instance_reset(struct wa_instance *I, char *err, size_t errlen)
 {
-	/* what survives a reset (not a copy of all of *I: that and the
-	 * memset were a fifth of the reset of an instance that dirtied a
-	 * page) */
-	struct wa_region *r = I->region;
-	struct wa_module *m = I->mod;
-	struct wa_host *h = I->host;
-	void *userdata = I->userdata;
-	uint32_t slot = I->slot;
-	int linked = I->linked;
+	struct wa_region *r;
+	struct wa_module *m;
+	struct wa_host *h;
+	void *userdata;
+	uint32_t slot;
+	int linked;
 
 	if (I->renewable && !I->linked && !I->zombie && !I->depth && !I->yielded &&
-	    (I->host ? I->host->gen : 0) == I->host_gen && renew_enabled())
+	    host_gen(I->host) == I->host_gen && renew_enabled())
 		return renew(I, err, errlen);
+	/* what survives a reset the whole way (not a copy of all of *I:
+	 * that and the memset were a fifth of the reset of an instance
+	 * that dirtied a page) */
+	r = I->region, m = I->mod, h = I->host, userdata = I->userdata;
+	slot = I->slot, linked = I->linked;
 	teardown(I);
 	zero_instance(I);
 	I->region = r, I->slot = slot, I->mod = m, I->host = h;

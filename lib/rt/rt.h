@@ -299,6 +299,10 @@ struct slotmem {
 	uint64_t tab_spare_n;        /* ... how many it has room for */
 };
 
+/* Is the environment variable `name` "0" (a switch the tests use to
+ * turn a mechanism off)?  Read once; *cache starts at -1. */
+int rt_env_zero(const char *name, int *cache);
+
 /* ---- wtrack.c: write tracking of a reused slot's heap ---- */
 int wt_enabled(void);
 void wt_region_add(struct wa_region *);

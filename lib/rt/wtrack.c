@@ -54,16 +54,22 @@ static struct wa_region *regions[MAX_REGIONS];
 static int off_env = -1;
 
 int
-wt_enabled(void)
+rt_env_zero(const char *name, int *cache)
 {
-	int v = __atomic_load_n(&off_env, __ATOMIC_RELAXED);
+	int v = __atomic_load_n(cache, __ATOMIC_RELAXED);
 
 	if (v < 0) {
-		const char *e = getenv("WASMRT_WRITE_TRACK");
+		const char *e = getenv(name);
 		v = e && !strcmp(e, "0");
-		__atomic_store_n(&off_env, v, __ATOMIC_RELAXED);
+		__atomic_store_n(cache, v, __ATOMIC_RELAXED);
 	}
-	return !v;
+	return v;
+}
+
+int
+wt_enabled(void)
+{
+	return !rt_env_zero("WASMRT_WRITE_TRACK", &off_env);
 }
 
 /* A region joins the table when it is made, leaves before it goes;
