@@ -15,7 +15,9 @@ int cpu_resolve(const char *want, struct cpu *);
 void cpu_list(FILE *);
 
 /* passes.c */
-void optimise(LLVMModuleRef, LLVMTargetMachineRef, int olevel, const char *passes);
+int slp_wanted(LLVMModuleRef, int olevel);
+void optimise_setup(int slp, const char *passes);
+void optimise(LLVMModuleRef, LLVMTargetMachineRef, int olevel, const char *passes, int slp);
 
 /* contract.c: record the CPU in the module's contract. */
 void contract_set_cpu(LLVMModuleRef, const char *file, const struct cpu *);
