@@ -218,6 +218,13 @@ refused() {
 @test "linking: unlinkable imports, partial initialisation, trapping start" { script link-errors; }
 @test "linking: recursion across instances checks the stack in use" { script rec; }
 
+# rt_fill (zero.c) fills 2 KiB to 256 KiB with its own store loop where
+# calibrate found it faster than libc's memset: every byte inside and
+# around, at odd offsets and lengths either side of its limits.
+@test "--script: memory.fill writes exactly its bytes, at every size and alignment" {
+	script fill
+}
+
 @test "--script: values of every type, spectest imports, traps then more calls, quoted names" {
 	script values
 	# the spectest print functions write to standard error only
