@@ -34,6 +34,11 @@ void pipeline_prepare(LLVMModuleRef);
 void pipeline_snapshot(LLVMModuleRef, struct snapshot *);
 void pipeline_check(LLVMModuleRef, const struct snapshot *);
 
+/* anchors.c: after the pipeline, each load that reaches a sink gets an
+ * anchor of its own and the sinks go; maxbits: the widest vector
+ * register (128, 256, 512). */
+void anchors_rewrite(LLVMModuleRef, unsigned maxbits);
+
 /* main.c: "wasm-codegen: FILE: message", exit 1. */
 _Noreturn void input_error(const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "codegen.h"
+#include "contract.h"
 #include "diag.h"
 
 #define TRIPLE "x86_64-pc-linux-gnu"
@@ -423,6 +424,8 @@ compile_unit(struct unit *u, const struct opts *o, const struct cpu *cpu)
 	pipeline_snapshot(u->mod, &before);
 	optimise(u->mod, tm, u->olevel, o->passes, u->slp);
 	pipeline_check(u->mod, &before);
+	if (u->olevel > 0)
+		anchors_rewrite(u->mod, cpu->features & WA_CPU_AVX512F ? 512 : cpu->features & WA_CPU_AVX ? 256 : 128);
 	mark_cpu(u->mod, cpu);
 	if (o->emit == EMIT_SO)
 		link_so(u->mod, tm, u->out);
