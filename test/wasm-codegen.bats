@@ -272,3 +272,23 @@ contract_cpu() {
 	wasm-codegen -c -O3 "$T/simd.ll" "$T/scalar.ll"
 	[ -s "$T/simd.o" ] && [ -s "$T/scalar.o" ]
 }
+
+# wasm-lower xors every guard-mode load into a sink so that the optimiser
+# keeps it; after the pipeline each such load gets an anchor of its own
+# (an empty asm taking its value) and the xor chains go (anchors.c).
+@test "after the pipeline every guest load has its own anchor and no sink is left" {
+	wasm-lower "$D/anchors.wat" -o "$T/a.ll"
+	grep -q ' xor ' "$T/a.ll"
+	wasm-codegen -O2 --emit-llvm -o "$T/a.opt.ll" "$T/a.ll"
+	! grep -q ' xor ' "$T/a.opt.ll" || false
+	# guest loads are the ones of alignment 1: three, each anchored
+	run awk '/= load .*, align 1$/ { n++; getline next_line; if (next_line !~ /asm sideeffect/) bad++ }
+	         END { print n, bad + 0 }' "$T/a.opt.ll"
+	[ "$output" = "3 0" ]
+	# the code still traps on the dead loads
+	wasm-codegen -O2 -o "$T/a.so" "$T/a.ll"
+	printf 'load m %s\ninvoke m sum i32:70000\ninvoke m div i32:65534 i32:1\n' "$T/a.so" > "$T/a.script"
+	run wasm-run --script "$T/a.script"
+	[ "${lines[1]}" = "trap: out of bounds memory access" ]
+	[ "${lines[2]}" = "trap: out of bounds memory access" ]
+}
