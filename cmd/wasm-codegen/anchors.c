@@ -377,6 +377,44 @@ erase_dead(struct fn_state *s)
 	free(live.slot);
 }
 
+/*
+ * Whether a use of load v already keeps it, whole, through code
+ * generation: a store of the value itself, or, for a scalar float or
+ * double, a floating-point operation on it (there is no narrower
+ * float to load, and without fast-math flags the code generator folds
+ * no such operation away).  Then the load needs no anchor and may fold
+ * into the instruction that uses it (a mulsd from memory).  Integer
+ * operations do not count (the code generator narrows a load whose
+ * high bits no use needs), nor vector ones (it loads the one lane that
+ * an extract of the result needs).
+ */
+static int
+kept_by_use(LLVMValueRef v)
+{
+	LLVMTypeKind k = LLVMGetTypeKind(LLVMTypeOf(v));
+	int fp = k == LLVMFloatTypeKind || k == LLVMDoubleTypeKind;
+	LLVMUseRef u;
+
+	for (u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+		if (!LLVMIsAInstruction(user))
+			continue;
+		switch (LLVMGetInstructionOpcode(user)) {
+		case LLVMStore:
+			if (LLVMGetOperand(user, 0) == v)
+				return 1;
+			break;
+		case LLVMFAdd: case LLVMFSub: case LLVMFMul: case LLVMFDiv: case LLVMFRem: case LLVMFCmp: case LLVMFNeg:
+			if (fp)
+				return 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
 static void
 rewrite_function(LLVMValueRef fn, unsigned maxbits, LLVMBuilderRef b, const struct stub *stubs, size_t nstubs)
 {
@@ -391,6 +429,8 @@ rewrite_function(LLVMValueRef fn, unsigned maxbits, LLVMBuilderRef b, const stru
 		if (!walk(&s, LLVMGetOperand(s.roots.v[i], root_index(&s, i))))
 			goto out;
 	for (i = 0; i < s.leaves.n; i++) {
+		if (kept_by_use(s.leaves.v[i]))
+			continue;
 		LLVMPositionBuilderBefore(b, LLVMGetNextInstruction(s.leaves.v[i]));
 		make_anchor(b, s.leaves.v[i], maxbits);
 	}
