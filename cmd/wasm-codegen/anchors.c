@@ -339,31 +339,34 @@ root_index(const struct fn_state *s, size_t i)
 	return a == 1 ? 0 : (unsigned)(a - 2);
 }
 
-/* The tree nodes that nothing outside the dead part uses: erase them. */
+/* The tree nodes that nothing else uses, through other nodes or not:
+ * erase them.  A node is live if a user is not a node, or is a live
+ * node (a worklist from the users down: linear in the tree). */
 static void
 erase_dead(struct fn_state *s)
 {
-	struct vset live = {0};
+	struct vset nodes = {0}, live = {0};
+	struct vlist work = {0};
 	size_t i, j;
-	int changed = 1;
 
-	/* a node used by a live instruction (not a node, or a live node)
-	 * is live */
-	while (changed) {
-		changed = 0;
-		for (i = 0; i < s->nodes.n; i++) {
-			LLVMValueRef x = s->nodes.v[i];
-			LLVMUseRef u;
-			if (vset_has(&live, x))
-				continue;
-			for (u = LLVMGetFirstUse(x); u; u = LLVMGetNextUse(u)) {
-				LLVMValueRef user = LLVMGetUser(u);
-				if (!vset_has(&s->seen, user) || vset_has(&live, user) || is_leaf(user)) {
-					vset_add(&live, x);
-					changed = 1;
-					break;
-				}
+	for (i = 0; i < s->nodes.n; i++)
+		vset_add(&nodes, s->nodes.v[i]);
+	for (i = 0; i < s->nodes.n; i++) {
+		LLVMUseRef u;
+		for (u = LLVMGetFirstUse(s->nodes.v[i]); u; u = LLVMGetNextUse(u))
+			if (!vset_has(&nodes, LLVMGetUser(u))) {
+				if (vset_add(&live, s->nodes.v[i]))
+					vlist_push(&work, s->nodes.v[i]);
+				break;
 			}
+	}
+	while (work.n) {
+		LLVMValueRef x = work.v[--work.n];
+		int k, n = LLVMGetNumOperands(x);
+		for (k = 0; k < n; k++) {
+			LLVMValueRef o = LLVMGetOperand(x, (unsigned)k);
+			if (vset_has(&nodes, o) && vset_add(&live, o))
+				vlist_push(&work, o);
 		}
 	}
 	for (i = j = 0; i < s->nodes.n; i++)
@@ -374,7 +377,9 @@ erase_dead(struct fn_state *s)
 		LLVMReplaceAllUsesWith(s->nodes.v[i], LLVMGetUndef(LLVMTypeOf(s->nodes.v[i])));
 	for (i = 0; i < s->nodes.n; i++)
 		LLVMInstructionEraseFromParent(s->nodes.v[i]);
+	free(nodes.slot);
 	free(live.slot);
+	free(work.v);
 }
 
 /*
