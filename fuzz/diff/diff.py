@@ -34,8 +34,12 @@ import tempfile
 import threading
 import time
 
-SECS, SEED, BIN = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-KEEP = [sys.argv[4]] if len(sys.argv) > 4 else []
+# imported (test/fuzz.bats tests its comparison), it takes no arguments
+if __name__ == "__main__":
+    SECS, SEED, BIN = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    KEEP = [sys.argv[4]] if len(sys.argv) > 4 else []
+else:
+    SECS, SEED, BIN, KEEP = 0.0, 0, "", []
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIMEOUT = 60
 
@@ -342,4 +346,5 @@ def main():
     return 1 if n["findings"] else 0
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())
