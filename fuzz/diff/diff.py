@@ -37,7 +37,8 @@ import time
 # imported (test/fuzz.bats tests its comparison), it takes no arguments
 if __name__ == "__main__":
     if len(sys.argv) < 4:
-        sys.exit("usage: diff.py SECONDS SEED BIN_DIR [KEEP_DIR]")
+        print("usage: diff.py SECONDS SEED BIN_DIR [KEEP_DIR]", file=sys.stderr)
+        sys.exit(2)
     SECS, SEED, BIN = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     KEEP = [sys.argv[4]] if len(sys.argv) > 4 else []
 else:
