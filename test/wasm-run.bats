@@ -218,6 +218,8 @@ refused() {
 @test "linking: unlinkable imports, partial initialisation, trapping start" { script link-errors; }
 @test "linking: recursion across instances checks the stack in use" { script rec; }
 
+@test "a memory grows to 65,535 pages and no further; 65,536 initial pages are refused" { script mem-cap; }
+
 @test "--script: values of every type, spectest imports, traps then more calls, quoted names" {
 	script values
 	# the spectest print functions write to standard error only

@@ -65,6 +65,16 @@ struct frame {
 	struct strip *strip;       /* loop: strip-mined, else NULL */
 };
 
+/* lower-addr.c: what is known of an i32 value used as an address. */
+#define AF_MAX 64
+struct afact {
+	LLVMValueRef v;
+	LLVMValueRef same;         /* v equals this value (a local's) */
+	LLVMValueRef base;         /* v == base + off, no wrap; base in bounds */
+	uint64_t off;
+	int inbounds;              /* an access at v has completed */
+};
+
 struct lower {
 	const struct module *m;
 	const char *file;
@@ -103,6 +113,11 @@ struct lower {
 	int unreachable;           /* skipping dead code */
 	uint32_t dead_depth;       /* blocks opened while skipping */
 	const struct instr *in;    /* current instruction, for messages */
+	/* lower-addr.c: facts of the current stretch of straight-line code */
+	struct afact afacts[AF_MAX]; /* a ring, newest at naf - 1 */
+	uint32_t naf;
+	LLVMValueRef *lval;        /* per local: its value in this stretch */
+	uint32_t *lepoch, epoch;   /* lval[i] is valid if lepoch[i] == epoch */
 };
 
 _Noreturn void lower_error(struct lower *, const char *fmt, ...)
@@ -162,6 +177,15 @@ void sink_begin(struct lower *);
 LLVMValueRef sink_value(struct lower *);
 void anchor(struct lower *, LLVMValueRef);
 LLVMValueRef mem_address(struct lower *, LLVMValueRef addr32, uint64_t offset, unsigned size);
+/* lower-addr.c */
+void addr_begin_function(struct lower *);
+void addr_end_function(struct lower *);
+void addr_forget(struct lower *);
+void addr_local_get(struct lower *, uint32_t local, LLVMValueRef);
+void addr_local_set(struct lower *, uint32_t local, LLVMValueRef);
+void addr_add(struct lower *, LLVMValueRef r, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef addr_fold(struct lower *, LLVMValueRef addr32, uint64_t *off);
+void addr_accessed(struct lower *, LLVMValueRef addr32);
 /* lower-ref.c */
 int lower_variable(struct lower *, const struct instr *);
 /* lower-simd.c */
