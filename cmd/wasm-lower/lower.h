@@ -45,6 +45,7 @@ struct strip {
 	uint32_t steplocal;
 	enum strip_pred pred;      /* the loop goes on while iv PRED bound */
 	uint32_t K;                /* iterations per strip at most */
+	int once;                  /* the loop runs at most K iterations: one strip */
 	LLVMBasicBlockRef outer;   /* the strip header */
 	LLVMValueRef j, kmax;      /* iterations done in this strip, to do */
 };
