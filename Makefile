@@ -19,7 +19,7 @@ BUILTINS_CFLAGS = -std=c11 -O2 -fPIC -ffreestanding -fno-builtin -fno-stack-prot
 LIBS_wasm-lower = $(LLVM_LIBS)
 # the integrity digest is the runtime's (lib/rt/digest.c)
 LIBS_wasm-link = $(LIBWASMRT) -lsodium
-LIBS_wasm-codegen = $(LLVM_LIBS)
+LIBS_wasm-codegen = $(LLVM_LIBS) -lpthread
 # --host libraries call the API (wa_*) inside wasm-run: the whole
 # archive, so that functions wasm-run does not call itself are there too
 LIBS_wasm-run = -Wl,--whole-archive $(LIBWASMRT) -Wl,--no-whole-archive -lsodium -ldl -lpthread -lm \

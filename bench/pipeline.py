@@ -13,10 +13,9 @@ seed) of about 1 MB and 5 MB of code section, built once into
 build/bench/ and rebuilt when gen-big.py changes.
 
 Table 1: each stage at -O0, -O1 and -O2, as wasm-aot runs them (parse,
-verify, lower --split into partitions, wasm-codegen on each partition one
-after the other, wasm-link): median wall time of RUNS runs (default 3)
-and the peak resident memory of the stage (the largest partition's for
-wasm-codegen).  Table 2: the whole `wasm-aot` at each level with -j 1
+verify, lower --split into partitions, wasm-codegen on all partitions in
+one process with -j 1 (one after the other), wasm-link): median wall time
+of RUNS runs (default 3) and the peak resident memory of the stage.  Table 2: the whole `wasm-aot` at each level with -j 1
 and -j 2, against wabt's wasm2c followed by `clang -O2 -c` of its output
 (the peer's link step left out), the same modules, the same run.  Then
 `wasm-run hello.so` against node running hello.wasm through node:wasi,
@@ -150,12 +149,15 @@ def front_stages(wasm, d):
 
 
 def back_stages(d, level):
-    """[(stage, seconds, peak MB)] of code generation (each partition one
-    after the other) and linking at one level."""
+    """[(stage, seconds, peak MB)] of code generation (the partitions one
+    after the other, in one process) and linking at one level."""
     bcs = sorted(glob.glob(os.path.join(d, 'parts', 'p*.bc')))
     objs = [b[:-3] + '.o' for b in bcs]
-    return [('wasm-codegen %s' % level,) +
-            median_run([[tool('wasm-codegen'), '-c', level, '-o', o, b] for b, o in zip(bcs, objs)], RUNS),
+    if len(bcs) == 1:
+        codegen = [tool('wasm-codegen'), '-c', level, '-o', objs[0], bcs[0]]
+    else:
+        codegen = [tool('wasm-codegen'), '-c', level, '-j', '1'] + bcs
+    return [('wasm-codegen %s' % level,) + median_run([codegen], RUNS),
             ('wasm-link (%s objects)' % level,) +
             median_run([[tool('wasm-link'), '-o', os.path.join(d, 'm.so')] + objs], RUNS)]
 
@@ -186,7 +188,7 @@ def main():
                                                                        code_size(w) / 1e6) for n, w in progs))
         print()
         print('1. stages as wasm-aot runs them, one after the other (codegen: every partition in '
-              'turn): median wall s of %d runs, peak resident MB' % RUNS)
+              'turn, one process): median wall s of %d runs, peak resident MB' % RUNS)
         names = [n for n, _ in progs]
         print('%-28s' % 'stage' + ''.join('%20s' % n for n in names))
         dirs = []

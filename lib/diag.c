@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -10,6 +11,7 @@
 const char *argv0 = "wasm-aot";
 static jmp_buf *catcher;
 static char message[1024];
+static int fast_exit;
 
 void
 diag_setprog(const char *name)
@@ -17,6 +19,12 @@ diag_setprog(const char *name)
 	const char *slash = strrchr(name, '/');
 
 	argv0 = slash ? slash + 1 : name;
+}
+
+void
+diag_fast_exit(int on)
+{
+	fast_exit = on;
 }
 
 void
@@ -50,6 +58,8 @@ report(const char *prefix, const char *fmt, va_list ap, const char *suffix)
 	fflush(stdout);
 	fprintf(stderr, "%s: %s%s%s\n", argv0, message, suffix ? ": " : "",
 	        suffix ? suffix : "");
+	if (fast_exit)
+		_exit(1);
 	exit(1);
 }
 

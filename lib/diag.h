@@ -29,6 +29,11 @@ _Noreturn void die_at(const char *file, int line, const char *fmt, ...)
 #define die(...) die_at(__FILE__, __LINE__, __VA_ARGS__)
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* on: input and system errors end the process with _exit(1), not
+ * exit(1): for a program whose other threads may be inside a library
+ * whose exit handlers would pull state from under them. */
+void diag_fast_exit(int on);
+
 /* Catching input errors: set with diag_catch(&jb) before setjmp(jb);
  * diag_catch(NULL) restores exiting. */
 void diag_catch(jmp_buf *jb);

@@ -50,6 +50,13 @@ run_trap() {
 @test "store out of bounds with the largest static offset" { run_trap store-oob; }
 @test "store straddling the end of memory" { run_trap store-edge; }
 @test "dead load out of bounds in a loop stepping by a local" { run_trap strided-oob; }
+# the anchor wasm-codegen gives each load after the pipeline takes its
+# whole value (with --elide-dead-loads the byte alone is loaded, in bounds)
+@test "a load of which one byte is used, straddling the end of memory" { run_trap narrow-edge; }
+@test "a float load used by a multiply only, straddling the end of memory" { run_trap float-edge; }
+
+# a deadline stops it if the load was deleted: a wrong trap, not a hang
+@test "dead load out of bounds in a loop without exit" { RUN_OPTS="--timeout 10s" run_trap endless-oob; }
 @test "null indirect call" { run_trap null-call; }
 @test "mistyped indirect call" { run_trap type-mismatch; }
 @test "indirect call outside the table" { run_trap table-oob; }

@@ -223,3 +223,76 @@ contract_cpu() {
 	wasm-codegen -O2 --target-cpu x86-64-v2 -S -o "$T/simd.s" "$T/simd.ll"
 	grep -q paddd "$T/simd.s"
 }
+
+# wasm-aot compiles the partitions of wasm-lower --split in one process:
+# each FILE.bc gives FILE.o beside it, whatever the number of threads.
+@test "several inputs: objects beside them, the same as one at a time, with any -j" {
+	wasm-lower --split "$T/parts" "$D/slp.wat"
+	cp "$D/tiny.ll" "$T/parts/tiny.ll"
+	for f in "$T"/parts/p*.bc "$T/parts/tiny.ll"; do
+		wasm-codegen -c -o "${f%.*}.one.o" "$f"
+	done
+	for j in 1 2 3; do
+		wasm-codegen -c -j "$j" "$T"/parts/p*.bc "$T/parts/tiny.ll"
+		for f in "$T"/parts/p*.bc "$T/parts/tiny.ll"; do
+			cmp "${f%.*}.one.o" "${f%.*}.o"
+		done
+		rm "$T"/parts/p*[0-9].o "$T/parts/tiny.o"
+	done
+	# -S gives FILE.s
+	wasm-codegen -S -j2 "$T/parts/tiny.ll" "$T"/parts/p00.bc
+	grep -q 'wasm_aot_contract' "$T/parts/tiny.s"
+}
+
+@test "several inputs: -o, --emit-llvm and a bad -j are usage errors; a bad input is named" {
+	run wasm-codegen -c -o "$T/x.o" "$D/tiny.ll" "$D/part.ll"
+	[ "$status" -eq 2 ]
+	run wasm-codegen --emit-llvm "$D/tiny.ll" "$D/part.ll"
+	[ "$status" -eq 2 ]
+	run wasm-codegen -j 0 "$D/tiny.ll"
+	[ "$status" -eq 2 ]
+	run wasm-codegen -jx "$D/tiny.ll"
+	[ "$status" -eq 2 ]
+	cp "$D/tiny.ll" "$D/bad.ll" "$T/"
+	run wasm-codegen -c -j 2 "$T/tiny.ll" "$T/bad.ll"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "wasm-codegen: $T/bad.ll:"* ]]
+}
+
+# The SLP vectoriser's switch is the process's (passes.c).
+@test "several inputs must agree on the SLP vectoriser at -O2" {
+	sed '$ s/)$/\n  (func (export "simd") (result v128) (v128.const i32x4 1 2 3 4)))/' \
+		"$D/slp.wat" > "$T/simd.wat"
+	wasm-lower "$T/simd.wat" -o "$T/simd.ll"
+	wasm-lower "$D/slp.wat" -o "$T/scalar.ll"
+	run wasm-codegen -c -O2 "$T/simd.ll" "$T/scalar.ll"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"needs the SLP vectoriser off, unlike $T/simd.ll"* ]]
+	# at -O3 both want it
+	wasm-codegen -c -O3 "$T/simd.ll" "$T/scalar.ll"
+	[ -s "$T/simd.o" ] && [ -s "$T/scalar.o" ]
+}
+
+# wasm-lower xors every guard-mode load into a sink so that the optimiser
+# keeps it; after the pipeline each such load gets an anchor of its own
+# (an empty asm taking its value) and the xor chains go (anchors.c).
+@test "after the pipeline every guest load has its own anchor and no sink is left" {
+	wasm-lower "$D/anchors.wat" -o "$T/a.ll"
+	grep -q ' xor ' "$T/a.ll"
+	wasm-codegen -O2 --emit-llvm -o "$T/a.opt.ll" "$T/a.ll"
+	! grep -q ' xor ' "$T/a.opt.ll" || false
+	# guest loads are the ones of alignment 1: four, each anchored but
+	# the one of the multiply
+	run awk '/= load .*, align 1$/ { n++; l = $0; getline next_line; if (next_line !~ /asm sideeffect/) print l }
+	         END { print n }' "$T/a.opt.ll"
+	[ "${#lines[@]}" -eq 2 ] && [ "${lines[1]}" = 4 ]
+	[[ "${lines[0]}" == *"load double"* ]]
+	# the code still traps on the dead loads
+	wasm-codegen -O2 -o "$T/a.so" "$T/a.ll"
+	printf 'load m %s\ninvoke m sum i32:70000\ninvoke m div i32:65534 i32:1\ninvoke m scale i32:65532\n' \
+		"$T/a.so" > "$T/a.script"
+	run wasm-run --script "$T/a.script"
+	[ "${lines[1]}" = "trap: out of bounds memory access" ]
+	[ "${lines[2]}" = "trap: out of bounds memory access" ]
+	[ "${lines[3]}" = "trap: out of bounds memory access" ]
+}

@@ -220,6 +220,13 @@ refused() {
 
 @test "a memory grows to 65,535 pages and no further; 65,536 initial pages are refused" { script mem-cap; }
 
+# rt_fill (zero.c) fills 2 KiB to 256 KiB with its own store loop where
+# calibrate found it faster than libc's memset: every byte inside and
+# around, at odd offsets and lengths either side of its limits.
+@test "--script: memory.fill writes exactly its bytes, at every size and alignment" {
+	script fill
+}
+
 @test "--script: values of every type, spectest imports, traps then more calls, quoted names" {
 	script values
 	# the spectest print functions write to standard error only

@@ -66,19 +66,19 @@ run() {
 	"$@"
 }
 
-# Code generation of the partitions, up to $jobs at once: pNN.bc to
-# pNN.o.  How the module is split depends on the module alone, so the
-# .so does not depend on -j.
+# Code generation of the partitions, pNN.bc to pNN.o, in one process
+# with up to $jobs threads (a process each would start LLVM once a
+# partition: 40 ms of CPU each).  How the module is split depends on
+# the module alone, so the .so does not depend on -j.  With several
+# inputs wasm-codegen writes each object beside its input; one input
+# needs -o.
 codegen() {
-	WA_OPT=$opt WA_CPU=$cpu WA_VERBOSE=$verbose
-	export WA_OPT WA_CPU WA_VERBOSE
-	for bc in "$parts"/p*.bc; do printf '%s\0' "$bc"; done |
-	xargs -0 -n 1 -P "$jobs" sh -c '
-		o=${1%.bc}.o
-		[ "$WA_VERBOSE" = 0 ] ||
-			echo "wasm-codegen -c $WA_OPT${WA_CPU:+ --target-cpu $WA_CPU} -o $o $1" >&2
-		exec wasm-codegen -c "$WA_OPT" ${WA_CPU:+--target-cpu "$WA_CPU"} -o "$o" "$1"' sh ||
-	exit 1
+	set -- "$parts"/p*.bc
+	if [ $# -eq 1 ]; then
+		run wasm-codegen -c "$opt" ${cpu:+--target-cpu "$cpu"} -o "${1%.bc}.o" "$1"
+	else
+		run wasm-codegen -c "$opt" ${cpu:+--target-cpu "$cpu"} -j "$jobs" "$@"
+	fi
 }
 
 # The pipeline, the one place that names the stages.

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -19,7 +20,9 @@
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 
+#include "arena.h"
 #include "codegen.h"
+#include "contract.h"
 #include "diag.h"
 
 #define TRIPLE "x86_64-pc-linux-gnu"
@@ -29,8 +32,11 @@ extern char **environ;
 enum emit { EMIT_OBJ, EMIT_ASM, EMIT_LLVM, EMIT_SO };
 
 struct opts {
-	const char *in, *out;
+	const char **ins;          /* the inputs (none: standard input) */
+	int nin;
+	const char *out;
 	int olevel;
+	int jobs;                  /* -j: threads for several inputs (0: CPUs) */
 	const char *cpu;
 	const char *passes;        /* --passes: instead of -O's pipeline */
 	enum emit emit;
@@ -41,6 +47,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: wasm-codegen [-O0|-O1|-O2|-O3] [--target-cpu CPU] [--passes PIPELINE]\n"
 	           "                    [-c|-S|--emit-llvm] [-o FILE] [FILE]\n"
+	           "       wasm-codegen [-O0|-O1|-O2|-O3] [--target-cpu CPU] [--passes PIPELINE]\n"
+	           "                    [-c|-S] [-j N] FILE...\n"
 	           "       wasm-codegen --list-cpus\n");
 	exit(status);
 }
@@ -53,11 +61,25 @@ endswith(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+static int
+jobs_arg(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*end || end == s || n < 1 || n > 1024) {
+		fprintf(stderr, "wasm-codegen: -j needs a number from 1 to 1024\n");
+		usage(stderr, 2);
+	}
+	return (int)n;
+}
+
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
 	int i, forced = 0;
 
+	o->ins = xmalloc((size_t)argc * sizeof *o->ins);
 	o->olevel = 2;
 	o->cpu = "native";
 	o->emit = EMIT_OBJ;
@@ -77,6 +99,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->cpu = a + 13;
 		else if (!strcmp(a, "--passes") && i + 1 < argc)
 			o->passes = argv[++i];
+		else if (!strcmp(a, "-j") && i + 1 < argc)
+			o->jobs = jobs_arg(argv[++i]);
+		else if (!strncmp(a, "-j", 2) && a[2])
+			o->jobs = jobs_arg(a + 2);
 		else if (!strcmp(a, "-c"))
 			o->emit = EMIT_OBJ, forced = 1;
 		else if (!strcmp(a, "-S"))
@@ -85,13 +111,19 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->emit = EMIT_LLVM, forced = 1;
 		else if (a[0] == '-' && a[1])
 			fprintf(stderr, "wasm-codegen: unknown option %s\n", a), usage(stderr, 2);
-		else if (o->in)
-			usage(stderr, 2);
 		else
-			o->in = a;
+			o->ins[o->nin++] = a;
 	}
 	if (!forced && o->out && endswith(o->out, ".so"))
 		o->emit = EMIT_SO;
+	if (o->nin > 1 && o->out) {
+		fprintf(stderr, "wasm-codegen: -o names one output; with several inputs each goes beside its input\n");
+		usage(stderr, 2);
+	}
+	if (o->nin > 1 && o->emit == EMIT_LLVM) {
+		fprintf(stderr, "wasm-codegen: --emit-llvm takes one input\n");
+		usage(stderr, 2);
+	}
 }
 
 /* An input error without a line: "wasm-codegen: FILE: message". */
@@ -112,7 +144,7 @@ input_error(const char *file, const char *fmt, ...)
 /* LLVM reports some errors (bad bitcode) through the context's
  * diagnostic handler, whose default prints and exits; keep the first
  * error's text instead. */
-static char *llvm_error;
+static __thread char *llvm_error;
 
 static void
 diagnostic(LLVMDiagnosticInfoRef di, void *unused)
@@ -161,7 +193,7 @@ parse_error(const char *file, const char *msg)
 }
 
 static LLVMModuleRef
-read_module(LLVMContextRef ctx, const char *path)
+read_module(LLVMContextRef ctx, const char *path, size_t *size)
 {
 	size_t len;
 	unsigned char *data = read_file(path, &len);
@@ -170,6 +202,7 @@ read_module(LLVMContextRef ctx, const char *path)
 	LLVMModuleRef mod;
 	char *msg = NULL;
 
+	*size = len;
 	buf = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)data, len, name);
 	free(data);
 	if (len >= 4 && !memcmp(LLVMGetBufferStart(buf), "BC\xc0\xde", 4)) {
@@ -189,8 +222,19 @@ read_module(LLVMContextRef ctx, const char *path)
 	return mod;
 }
 
+static void
+init_target(const struct opts *o, struct cpu *cpu)
+{
+	LLVMInitializeX86TargetInfo();
+	LLVMInitializeX86Target();
+	LLVMInitializeX86TargetMC();
+	LLVMInitializeX86AsmPrinter();
+	if (!cpu_resolve(o->cpu, cpu))
+		fatal("unknown CPU '%s' (see --list-cpus)", o->cpu);
+}
+
 static LLVMTargetMachineRef
-make_target(const struct opts *o, struct cpu *cpu)
+make_target(int olevel, const struct cpu *cpu)
 {
 	static const LLVMCodeGenOptLevel levels[] = {
 		LLVMCodeGenLevelNone, LLVMCodeGenLevelLess, LLVMCodeGenLevelDefault,
@@ -200,16 +244,10 @@ make_target(const struct opts *o, struct cpu *cpu)
 	LLVMTargetRef target;
 	char *msg = NULL;
 
-	LLVMInitializeX86TargetInfo();
-	LLVMInitializeX86Target();
-	LLVMInitializeX86TargetMC();
-	LLVMInitializeX86AsmPrinter();
-	if (!cpu_resolve(o->cpu, cpu))
-		fatal("unknown CPU '%s' (see --list-cpus)", o->cpu);
 	if (LLVMGetTargetFromTriple(triple, &target, &msg))
 		fatal("no x86-64 target in this LLVM: %s", msg);
 	return LLVMCreateTargetMachine(target, triple, cpu->name, cpu->llvm_features,
-	                               levels[o->olevel], LLVMRelocPIC, LLVMCodeModelDefault);
+	                               levels[olevel], LLVMRelocPIC, LLVMCodeModelDefault);
 }
 
 /* Whether every function the module defines is marked optnone (or cold:
@@ -350,45 +388,177 @@ link_so(LLVMModuleRef mod, LLVMTargetMachineRef tm, const char *out)
 		exit(1); /* wasm-link said why */
 }
 
+/* One input: read in the main thread, compiled in any. */
+struct unit {
+	const char *in;
+	char *out;
+	LLVMContextRef ctx;
+	LLVMModuleRef mod;
+	int olevel;
+	int slp;
+	size_t size;              /* of the input, to start the largest first */
+};
+
+static void
+load_unit(struct unit *u, const struct opts *o, const struct cpu *cpu, const char *dl)
+{
+	u->ctx = LLVMContextCreate();
+	LLVMContextSetDiagnosticHandler(u->ctx, diagnostic, NULL);
+	u->mod = read_module(u->ctx, u->in, &u->size);
+	LLVMSetTarget(u->mod, TRIPLE);
+	LLVMSetDataLayout(u->mod, dl);
+	contract_set_cpu(u->mod, u->in, cpu);
+	u->olevel = o->olevel;
+	if (o->olevel > 0 && !o->passes && unoptimised(u->mod))
+		u->olevel = 0;
+	u->slp = slp_wanted(u->mod, u->olevel);
+}
+
+static void
+compile_unit(struct unit *u, const struct opts *o, const struct cpu *cpu)
+{
+	LLVMTargetMachineRef tm = make_target(u->olevel, cpu);
+	struct snapshot before;
+
+	pipeline_prepare(u->mod);
+	pipeline_snapshot(u->mod, &before);
+	optimise(u->mod, tm, u->olevel, o->passes, u->slp);
+	pipeline_check(u->mod, &before);
+	if (u->olevel > 0)
+		anchors_rewrite(u->mod, cpu->features & WA_CPU_AVX512F ? 512 : cpu->features & WA_CPU_AVX ? 256 : 128);
+	mark_cpu(u->mod, cpu);
+	if (o->emit == EMIT_SO)
+		link_so(u->mod, tm, u->out);
+	else
+		emit(u->mod, tm, o->emit, u->out);
+	LLVMDisposeTargetMachine(tm);
+	LLVMDisposeModule(u->mod);
+	LLVMContextDispose(u->ctx);
+	u->mod = NULL;
+}
+
+/* FILE.bc (or .ll, or anything) gives FILE.o (.s with -S). */
+static char *
+output_beside(const char *in, enum emit kind)
+{
+	size_t n = strlen(in);
+	char *out;
+
+	if (endswith(in, ".bc") || endswith(in, ".ll"))
+		n -= 3;
+	out = xmalloc(n + 3);
+	memcpy(out, in, n);
+	strcpy(out + n, kind == EMIT_ASM ? ".s" : ".o");
+	return out;
+}
+
+/* The threads of several inputs take the next unit, largest first. */
+struct work {
+	struct unit *units;
+	int n, next;
+	const struct opts *o;
+	const struct cpu *cpu;
+	pthread_mutex_t lock;
+};
+
+static void *
+worker(void *arg)
+{
+	struct work *w = arg;
+
+	for (;;) {
+		int i;
+		pthread_mutex_lock(&w->lock);
+		i = w->next < w->n ? w->next++ : -1;
+		pthread_mutex_unlock(&w->lock);
+		if (i < 0)
+			return NULL;
+		compile_unit(&w->units[i], w->o, w->cpu);
+	}
+}
+
+static int
+by_size_desc(const void *a, const void *b)
+{
+	const struct unit *x = a, *y = b;
+
+	return (x->size < y->size) - (x->size > y->size);
+}
+
+/* The SLP setting is the process's: every unit must agree. */
+static int
+common_slp(const struct unit *u, int n)
+{
+	int i, slp = -1;
+	const char *first = NULL;
+
+	for (i = 0; i < n; i++) {
+		if (u[i].slp < 0)
+			continue;
+		if (slp >= 0 && u[i].slp != slp)
+			input_error(u[i].in, "needs the SLP vectoriser %s, unlike %s (wasm SIMD in one module "
+			            "only): compile them in separate runs", u[i].slp ? "on" : "off", first);
+		slp = u[i].slp, first = u[i].in;
+	}
+	return slp;
+}
+
+static void
+compile_all(struct unit *units, int n, const struct opts *o, const struct cpu *cpu)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nthreads = o->jobs ? o->jobs : cpus > 0 ? (int)cpus : 1, i;
+	struct work w = {units, n, 0, o, cpu, PTHREAD_MUTEX_INITIALIZER};
+	pthread_t *tids;
+
+	nthreads = nthreads < n ? nthreads : n;
+	qsort(units, (size_t)n, sizeof *units, by_size_desc);
+	if (nthreads <= 1) {
+		worker(&w);
+		return;
+	}
+	/* an error in one thread ends the process without running the
+	 * exit handlers under the others' feet */
+	diag_fast_exit(1);
+	tids = xmalloc((size_t)nthreads * sizeof *tids);
+	for (i = 0; i < nthreads; i++)
+		if ((errno = pthread_create(&tids[i], NULL, worker, &w)))
+			fatal_errno("pthread_create");
+	for (i = 0; i < nthreads; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	diag_fast_exit(0);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o = {0};
 	struct cpu cpu;
-	struct snapshot before;
-	LLVMContextRef ctx;
-	LLVMModuleRef mod;
+	struct unit *units;
 	LLVMTargetMachineRef tm;
 	LLVMTargetDataRef td;
-	const char *name;
 	char *dl;
+	int i, n;
 
 	diag_setprog(argv[0]);
 	parse_args(argc, argv, &o);
-	name = o.in ? o.in : "-";
-	tm = make_target(&o, &cpu);
-	ctx = LLVMContextCreate();
-	LLVMContextSetDiagnosticHandler(ctx, diagnostic, NULL);
-	mod = read_module(ctx, name);
-	LLVMSetTarget(mod, TRIPLE);
+	init_target(&o, &cpu);
+	tm = make_target(o.olevel, &cpu);
 	td = LLVMCreateTargetDataLayout(tm);
 	dl = LLVMCopyStringRepOfTargetData(td);
-	LLVMSetDataLayout(mod, dl);
-	LLVMDisposeMessage(dl);
-	contract_set_cpu(mod, name, &cpu);
-	if (o.olevel > 0 && !o.passes && unoptimised(mod)) {
-		o.olevel = 0;
-		LLVMDisposeTargetMachine(tm);
-		tm = make_target(&o, &cpu);
+	LLVMDisposeTargetData(td);
+	LLVMDisposeTargetMachine(tm);
+	n = o.nin ? o.nin : 1;
+	units = xmalloc((size_t)n * sizeof *units);
+	memset(units, 0, (size_t)n * sizeof *units);
+	for (i = 0; i < n; i++) {
+		units[i].in = o.nin ? o.ins[i] : "-";
+		units[i].out = o.nin > 1 ? output_beside(o.ins[i], o.emit) : (char *)o.out;
+		load_unit(&units[i], &o, &cpu, dl);
 	}
-	pipeline_prepare(mod);
-	pipeline_snapshot(mod, &before);
-	optimise(mod, tm, o.olevel, o.passes);
-	pipeline_check(mod, &before);
-	mark_cpu(mod, &cpu);
-	if (o.emit == EMIT_SO)
-		link_so(mod, tm, o.out);
-	else
-		emit(mod, tm, o.emit, o.out);
+	LLVMDisposeMessage(dl);
+	optimise_setup(common_slp(units, n), o.passes);
+	compile_all(units, n, &o, &cpu);
 	return 0;
 }

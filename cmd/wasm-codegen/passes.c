@@ -51,28 +51,41 @@ static const char *const pipelines[4] = {
 };
 
 static const char *user_passes;
+static __thread int in_passes;
 
 /* LLVM reports some errors of a pipeline only while running it (a loop
  * pass that needs MemorySSA outside loop-mssa) and then aborts: an
- * input error of --passes, not a crash. */
+ * input error of --passes, not a crash.  The handler is the process's;
+ * another thread may be generating code. */
 static void
 bad_pipeline(const char *reason)
 {
+	if (!in_passes)
+		die("LLVM: %s", reason);
 	fatal("--passes %s: %s", user_passes, reason);
 }
 
-void
-optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel, const char *passes)
+/* Whether the SLP vectoriser runs on mod at olevel: -1 if it does not
+ * matter (the module is compiled as at -O0). */
+int
+slp_wanted(LLVMModuleRef mod, int olevel)
 {
-	const char *pipeline = passes ? passes : pipelines[olevel];
-	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-	LLVMErrorRef err;
-	int slp = olevel >= 3 || (olevel == 2 && LLVMGetModuleFlag(mod, WA_SIMD_FLAG, strlen(WA_SIMD_FLAG)));
+	if (olevel == 0)
+		return -1;
+	return olevel >= 3 || (olevel == 2 && LLVMGetModuleFlag(mod, WA_SIMD_FLAG, strlen(WA_SIMD_FLAG)));
+}
 
-	/* LLVM 14's default<ON> pipelines run the SLP vectoriser whatever
-	 * the pass builder's option says: only its own flag stops it */
-	LLVMPassBuilderOptionsSetSLPVectorization(po, slp);
-	if (!passes && !slp) {
+/*
+ * Process-wide settings, before any pipeline runs (in any thread).
+ * LLVM 14's default<ON> pipelines run the SLP vectoriser whatever the
+ * pass builder's option says: only its own command-line flag stops it,
+ * and that flag is the process's, so every module compiled in one
+ * process must want the same (slp 0 or 1; -1: none cares).
+ */
+void
+optimise_setup(int slp, const char *passes)
+{
+	if (!passes && slp == 0) {
 		static const char *const argv[] = {"wasm-codegen", "-vectorize-slp=false"};
 		LLVMParseCommandLineOptions(2, argv, NULL);
 	}
@@ -80,9 +93,19 @@ optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel, const char *pas
 		user_passes = passes;
 		LLVMInstallFatalErrorHandler(bad_pipeline);
 	}
+}
+
+void
+optimise(LLVMModuleRef mod, LLVMTargetMachineRef tm, int olevel, const char *passes, int slp)
+{
+	const char *pipeline = passes ? passes : pipelines[olevel];
+	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef err;
+
+	LLVMPassBuilderOptionsSetSLPVectorization(po, slp > 0);
+	in_passes = 1;
 	err = LLVMRunPasses(mod, pipeline, tm, po);
-	if (passes)
-		LLVMResetFatalErrorHandler();
+	in_passes = 0;
 	LLVMDisposePassBuilderOptions(po);
 	if (err) {
 		char *msg = LLVMGetErrorMessage(err);

@@ -175,7 +175,11 @@ add_call_attr(struct lower *L, LLVMValueRef call, const char *name)
  * The module's two stubs, so that a trap site is one direct call rather
  * than loads of ctx->rt and an indirect call in every function:
  *   wasm_aot_trap(ctx, code, fidx, sink)   rt->trap; noreturn
- *   wasm_aot_interrupt(ctx, fidx)          rt->interrupt; returns
+ *   wasm_aot_interrupt(ctx, fidx, sink)    rt->interrupt; returns
+ * Both use the sink (keep_load) of the loads before them: a loop that
+ * never ends (it is interrupted) must still have done its loads, and
+ * trapped at the first out of bounds, when its only exit is the
+ * interrupt.
  * The interrupt check calls the second and goes on, so it adds no exit
  * edge to a loop: an exit edge leaves every loop around it, and loop
  * passes that walk exits (loop simplification, LCSSA, GVN's load walks)
@@ -188,14 +192,15 @@ static LLVMValueRef
 trap_stub(struct lower *L, int interrupt)
 {
 	LLVMValueRef *slot = interrupt ? &L->interrupt_fn : &L->trap_fn, fn, rt, argv[3], call;
-	LLVMTypeRef args[4] = {L->ptr, L->i32, L->i32, L->i64}, fnty, rtty;
+	LLVMTypeRef args[4] = {L->ptr, L->i32, L->i32, L->i64}, iargs[3] = {L->ptr, L->i32, L->i64};
+	LLVMTypeRef fnty, rtty;
 	LLVMBasicBlockRef saved = LLVMGetInsertBlock(L->B);
 	unsigned i, n = interrupt ? 2 : 3;
 
 	if (*slot)
 		return *slot;
 	rtty = LLVMFunctionType(L->voidt, args, n, 0);
-	fnty = LLVMFunctionType(L->voidt, args, interrupt ? 2 : 4, 0);
+	fnty = interrupt ? LLVMFunctionType(L->voidt, iargs, 3, 0) : LLVMFunctionType(L->voidt, args, 4, 0);
 	fn = *slot = LLVMAddFunction(L->M, interrupt ? "wasm_aot_interrupt" : "wasm_aot_trap", fnty);
 	set_func_attrs(L, fn);
 	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "noinline");
@@ -207,8 +212,8 @@ trap_stub(struct lower *L, int interrupt)
 	rt = field(L, rt, (interrupt ? RT_INTERRUPT : RT_TRAP) * 8, LLVMPointerType(rtty, 0));
 	for (i = 0; i < n; i++)
 		argv[i] = LLVMGetParam(fn, i);
-	if (!interrupt)
-		anchor(L, LLVMGetParam(fn, 3)); /* the loads before the trap (keep_load) */
+	/* the loads before the trap or check (keep_load) */
+	anchor(L, LLVMGetParam(fn, interrupt ? 2 : 3));
 	call = LLVMBuildCall2(L->B, rtty, rt, argv, n, "");
 	if (interrupt) {
 		LLVMBuildRetVoid(L->B);
@@ -281,9 +286,9 @@ call_intrinsic(struct lower *L, const char *name, LLVMTypeRef *tys, unsigned nty
  * of the function the check is in, for the trap's report.
  */
 static void
-inline_check(struct lower *L, LLVMValueRef ctx, LLVMValueRef fidx)
+inline_check(struct lower *L, LLVMValueRef ctx, LLVMValueRef fidx, int with_sink)
 {
-	LLVMValueRef v = field(L, ctx, VM_INTERRUPT, L->i32), fn, argv[2], call;
+	LLVMValueRef v = field(L, ctx, VM_INTERRUPT, L->i32), fn, argv[3], call;
 	LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(L->C, LLVMGetBasicBlockParent(LLVMGetInsertBlock(L->B)), "interrupt");
 	LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(L->C, LLVMGetBasicBlockParent(LLVMGetInsertBlock(L->B)), "");
 
@@ -293,7 +298,8 @@ inline_check(struct lower *L, LLVMValueRef ctx, LLVMValueRef fidx)
 	fn = trap_stub(L, 1);
 	argv[0] = ctx;
 	argv[1] = fidx;
-	call = LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 2, "");
+	argv[2] = with_sink ? sink_value(L) : const_i64(L, 0);
+	call = LLVMBuildCall2(L->B, LLVMGlobalGetValueType(fn), fn, argv, 3, "");
 	add_call_attr(L, call, "inaccessiblememonly");
 	LLVMBuildBr(L->B, ok);
 	LLVMPositionBuilderAtEnd(L->B, ok);
@@ -318,7 +324,7 @@ poll_stub(struct lower *L)
 	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "noinline");
 	add_enum_attr(L, fn, LLVMAttributeFunctionIndex, "optnone");
 	LLVMPositionBuilderAtEnd(L->B, LLVMAppendBasicBlockInContext(L->C, fn, "entry"));
-	inline_check(L, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1));
+	inline_check(L, LLVMGetParam(fn, 0), LLVMGetParam(fn, 1), 0);
 	LLVMBuildRetVoid(L->B);
 	LLVMPositionBuilderAtEnd(L->B, saved);
 	return fn;
@@ -330,7 +336,7 @@ check_interrupt(struct lower *L)
 	LLVMValueRef fn, argv[2];
 
 	if (!L->unoptimised) {
-		inline_check(L, L->ctx, const_i32(L, L->fidx));
+		inline_check(L, L->ctx, const_i32(L, L->fidx), 1);
 		return;
 	}
 	fn = poll_stub(L);

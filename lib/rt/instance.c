@@ -633,12 +633,17 @@ renew(struct wa_instance *I, char *err, size_t errlen)
 	free_tables(I);
 	if (I->mem.m.size || I->heap_init)
 		clean_heap(I);
-	/* what was allocated after setup (the WASI state) */
-	memset(end, 0, (size_t)(I->bump - end));
+	/* what was allocated after setup (the WASI state); the tests of
+	 * the sizes save a call each where there is nothing */
+	if (I->bump > end)
+		memset(end, 0, (size_t)(I->bump - end));
 	I->bump = end;
-	memset(I->tabrecs, 0, c->ntables * sizeof *I->tabrecs);
-	memset(I->data_dropped, 0, c->ndata);
-	memset(I->elem_dropped, 0, c->nelem);
+	if (c->ntables)
+		memset(I->tabrecs, 0, c->ntables * sizeof *I->tabrecs);
+	if (c->ndata)
+		memset(I->data_dropped, 0, c->ndata);
+	if (c->nelem)
+		memset(I->elem_dropped, 0, c->nelem);
 	memset(&I->mem, 0, sizeof I->mem);
 	memset(&I->trap, 0, sizeof I->trap);
 	I->trap.func = -1;

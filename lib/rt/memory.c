@@ -109,5 +109,5 @@ rt_memory_fill(struct wa_vmctx *ctx, uint32_t dst, uint32_t val, uint32_t n)
 		memset(p, (int)(uint8_t)val, CHUNK);
 		rt_poll(ctx, RT_CALLER);
 	}
-	memset(p, (int)(uint8_t)val, n);
+	rt_fill(p, (int)(uint8_t)val, n);
 }

@@ -340,6 +340,7 @@ wt_prepare(const struct wa_memory *m, uint64_t off, uint64_t len)
  * it resident; returns the bytes kept.  sm: the slot's record, which
  * says how the last resets went ---- */
 uint64_t zero_heap(uint8_t *p, uint64_t size, uint64_t keep, struct slotmem *sm);
+void rt_fill(uint8_t *p, int val, size_t n);
 
 /* A free slot's index, marked busy; -1 if none, -2 if its guards
  * could not be set up. */

@@ -29,6 +29,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "helpers"))
+from wasmbin import uleb  # noqa: E402
+
 SECS, SEED, ABIN, CORPUS = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 KEEP = []             # the directory for inputs worth keeping, once made
 PARSE = os.path.join(ABIN, "wasm-parse")
@@ -73,18 +76,6 @@ def load(kind, ext):
 
 
 # --- binary variants ---
-
-def uleb(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
 
 def sections(m):
     """[(start, payload_start, end)] of the top-level sections, or None."""

@@ -26,32 +26,11 @@ KIND:
   memory N      a memory of minimum N pages (no maximum)
   brtable N     one function with a br_table of N targets
 """
+import os
 import sys
 
-
-def uleb(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def vec(items):
-    return uleb(len(items)) + b"".join(items)
-
-
-def name(s):
-    b = s.encode()
-    return uleb(len(b)) + b
-
-
-def section(sid, payload):
-    return bytes([sid]) + uleb(len(payload)) + payload
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "helpers"))
+from wasmbin import name, section, uleb, vec  # noqa: E402
 
 
 def module(*secs):

@@ -12,32 +12,15 @@ names, the contract's, a C function the generated code calls, our own
 generated names, duplicates, an empty name, blanks and quotes, a long
 name, UTF-8.
 """
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "helpers"))
+from wasmbin import name, section, uleb, vec  # noqa: E402
 
 NAMES = ["llvm.trap", "wasm_aot_contract", "memcpy", "dup", "dup", "", 'a b\n#%"\\c',
          "wasm_func_8", None, "wasm_tramp_0", "x" * 1000, "\u00fcn\u00efc\u00f6d\u00e9",
          "wasm:dup#3", "llvm.memcpy.p0i8.p0i8.i64", "floorf"]
-
-
-def uleb(v):
-    out = bytearray()
-    while True:
-        b, v = v & 0x7F, v >> 7
-        out.append(b | 0x80 if v else b)
-        if not v:
-            return bytes(out)
-
-
-def vec(items):
-    return uleb(len(items)) + b"".join(items)
-
-
-def name(b):
-    return uleb(len(b)) + b
-
-
-def section(sid, payload):
-    return bytes([sid]) + uleb(len(payload)) + payload
 
 
 n = len(NAMES)
