@@ -28,6 +28,13 @@
 /* LLVM module flag (i32 1) of every module of a wasm module that has
  * SIMD instructions: wasm-codegen then runs the SLP vectoriser at -O2. */
 #define WA_SIMD_FLAG "wasm-aot.simd"
+/* The most pages a memory ever has at run time: one less than the
+ * 65,536 (4 GiB) wasm allows, so that an address some access has
+ * found in bounds plus a constant below 65,536 cannot pass 2^32:
+ * wasm-lower folds such constants into the access's offset
+ * (cmd/wasm-lower/lower-addr.c).  A module asking for more initial
+ * memory is refused; memory.grow past it returns -1. */
+#define WA_MEM_MAX_PAGES 65535u
 #define WA_CONTRACT_MAGIC 0x544f4157u /* "WAOT" little-endian */
 #define WA_ABI_VERSION 3u
 

@@ -154,6 +154,24 @@ golden() {
 	golden simd
 }
 
+# test/wasm-lower/fold.wat's comments say which loads take the fold
+@test "golden: a load at p + c after an access at p folds c into its 64-bit offset" {
+	golden fold
+	"$OPT" -passes=verify "$D/fold.out" -o /dev/null
+}
+
+@test "folding: a load under --elide-dead-loads proves nothing; a bounds-checked one does" {
+	wasm-lower --elide-dead-loads -o "$BATS_TEST_TMPDIR/e.ll" "$D/fold.wat"
+	wasm-lower --bounds-checks -o "$BATS_TEST_TMPDIR/b.ll" "$D/fold.wat"
+	# chain: p + 8 and p + 12 after the load at p
+	awk '/^define internal i32 @"wasm:chain"/,/^}/' "$BATS_TEST_TMPDIR/e.ll" > "$BATS_TEST_TMPDIR/e.chain"
+	awk '/^define internal i32 @"wasm:chain"/,/^}/' "$BATS_TEST_TMPDIR/b.ll" > "$BATS_TEST_TMPDIR/b.chain"
+	! grep -q 'add i64 %[0-9]*, 8$' "$BATS_TEST_TMPDIR/e.chain" || false
+	grep -q 'add i32 %[0-9]*, 8$' "$BATS_TEST_TMPDIR/e.chain"
+	grep -q 'add i64 %[0-9]*, 8$' "$BATS_TEST_TMPDIR/b.chain"
+	grep -q 'add i64 %[0-9]*, 12$' "$BATS_TEST_TMPDIR/b.chain"
+}
+
 @test "SIMD lowers to IR that verifies and compiles for x86-64-v2" {
 	wasm-lower -o "$BATS_TEST_TMPDIR/s.ll" "$D/simd.wat"
 	"$OPT" -passes=verify "$BATS_TEST_TMPDIR/s.ll" -o /dev/null

@@ -218,6 +218,8 @@ refused() {
 @test "linking: unlinkable imports, partial initialisation, trapping start" { script link-errors; }
 @test "linking: recursion across instances checks the stack in use" { script rec; }
 
+@test "a memory grows to 65,535 pages and no further; 65,536 initial pages are refused" { script mem-cap; }
+
 # rt_fill (zero.c) fills 2 KiB to 256 KiB with its own store loop where
 # calibrate found it faster than libc's memset: every byte inside and
 # around, at odd offsets and lengths either side of its limits.

@@ -140,29 +140,41 @@ anchor(struct lower *L, LLVMValueRef v)
 		                                                           attrs[i], strlen(attrs[i])), 0));
 }
 
+/* A load at a proven base plus a constant takes the constant into its
+ * offset (lower-addr.c).  It proves its own address in bounds if it
+ * cannot be dropped: its bounds are checked, or its value goes to the
+ * sinks. */
 static LLVMValueRef
 load(struct lower *L, const struct instr *in, LLVMTypeRef ty, unsigned size)
 {
-	LLVMValueRef p = mem_address(L, pop_as(L, L->i32), in->u.offset, size), v;
+	LLVMValueRef a = pop_as(L, L->i32), base, p, v;
+	uint64_t more, offset;
 
+	base = addr_fold(L, a, &more);
+	offset = in->u.offset + more;
+	p = mem_address(L, base, offset, size);
 	p = LLVMBuildBitCast(L->B, p, LLVMPointerType(ty, 0), "");
 	v = LLVMBuildLoad2(L->B, ty, p, "");
 	LLVMSetAlignment(v, 1);
-	keep_load(L, v, in->u.offset, size);
+	keep_load(L, v, offset, size);
+	if (L->bounds_checks || L->sink32 || offset + size > HEAP_GUARD)
+		addr_accessed(L, a);
 	return v;
 }
 
 static void
 store(struct lower *L, const struct instr *in, LLVMTypeRef vt, LLVMTypeRef ty, unsigned size)
 {
-	LLVMValueRef v = pop_as(L, vt), p, s;
+	LLVMValueRef v = pop_as(L, vt), a, p, s;
 
-	p = mem_address(L, pop_as(L, L->i32), in->u.offset, size);
+	a = pop_as(L, L->i32);
+	p = mem_address(L, a, in->u.offset, size);
 	if (ty != vt)
 		v = LLVMBuildTrunc(L->B, v, ty, "");
 	p = LLVMBuildBitCast(L->B, p, LLVMPointerType(ty, 0), "");
 	s = LLVMBuildStore(L->B, v, p);
 	LLVMSetAlignment(s, 1);
+	addr_accessed(L, a);
 }
 
 static void

@@ -367,6 +367,8 @@ lower_numeric(struct lower *L, const struct instr *in)
 	if (!(r = int_op(L, as_i32_op(in->op), a)) && !(r = float_op(L, as_f32_op(in->op), a)) &&
 	    !(r = convert(L, in->op, a[0])))
 		lower_error(L, "no lowering");
+	if (in->op == OP_I32_ADD)
+		addr_add(L, r, a[0], a[1]);
 	push(L, r);
 	return 1;
 }

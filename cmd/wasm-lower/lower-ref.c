@@ -99,12 +99,14 @@ lower_variable(struct lower *L, const struct instr *in)
 	switch (in->op) {
 	case OP_LOCAL_GET:
 		p = local(L, in->idx, &ty);
-		push(L, LLVMBuildLoad2(L->B, ty, p, ""));
+		push(L, v = LLVMBuildLoad2(L->B, ty, p, ""));
+		addr_local_get(L, in->idx, v);
 		return 1;
 	case OP_LOCAL_SET: case OP_LOCAL_TEE:
 		p = local(L, in->idx, &ty);
 		v = pop_as(L, ty);
 		LLVMBuildStore(L->B, v, p);
+		addr_local_set(L, in->idx, v);
 		if (in->op == OP_LOCAL_TEE)
 			push(L, v);
 		return 1;

@@ -528,6 +528,8 @@ lower_instr(struct lower *L, const struct instr *in)
 {
 	L->in = in;
 	check_indices(L, in);
+	if (in->op == OP_LOOP || in->op == OP_ELSE || in->op == OP_END)
+		addr_forget(L);
 	if (lower_control(L, in))
 		return;
 	if (L->unreachable)
@@ -556,11 +558,13 @@ lower_function(struct lower *L, uint32_t i)
 		add_enum_attr(L, L->F, LLVMAttributeFunctionIndex, "noinline");
 	}
 	begin_function(L, i);
+	addr_begin_function(L);
 	ctl_begin_function(L);
 	for (k = 0; k < L->fn->ncode && L->nframes; k++)
 		lower_instr(L, &L->fn->code[k]);
 	if (L->nframes || k != L->fn->ncode)
 		lower_error(L, "function body does not end with its end");
+	addr_end_function(L);
 	free(L->locals);
 	free(L->localtypes);
 	L->locals = NULL;
@@ -678,6 +682,7 @@ lower_dispose(struct lower *L)
 	free(L->part);
 	free(L->locals);
 	free(L->localtypes);
+	addr_end_function(L);
 	free(L->stack);
 	free(L->frames);
 	if (L->B)

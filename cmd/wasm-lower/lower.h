@@ -45,6 +45,7 @@ struct strip {
 	uint32_t steplocal;
 	enum strip_pred pred;      /* the loop goes on while iv PRED bound */
 	uint32_t K;                /* iterations per strip at most */
+	int once;                  /* the loop runs at most K iterations: one strip */
 	LLVMBasicBlockRef outer;   /* the strip header */
 	LLVMValueRef j, kmax;      /* iterations done in this strip, to do */
 };
@@ -63,6 +64,16 @@ struct frame {
 	uint32_t nincoming;        /* edges into merge */
 	int unreachable_outer;     /* was the code unreachable around it */
 	struct strip *strip;       /* loop: strip-mined, else NULL */
+};
+
+/* lower-addr.c: what is known of an i32 value used as an address. */
+#define AF_MAX 64
+struct afact {
+	LLVMValueRef v;
+	LLVMValueRef same;         /* v equals this value (a local's) */
+	LLVMValueRef base;         /* v == base + off, no wrap; base in bounds */
+	uint64_t off;
+	int inbounds;              /* an access at v has completed */
 };
 
 struct lower {
@@ -103,6 +114,11 @@ struct lower {
 	int unreachable;           /* skipping dead code */
 	uint32_t dead_depth;       /* blocks opened while skipping */
 	const struct instr *in;    /* current instruction, for messages */
+	/* lower-addr.c: facts of the current stretch of straight-line code */
+	struct afact afacts[AF_MAX]; /* a ring, newest at naf - 1 */
+	uint32_t naf;
+	LLVMValueRef *lval;        /* per local: its value in this stretch */
+	uint32_t *lepoch, epoch;   /* lval[i] is valid if lepoch[i] == epoch */
 };
 
 _Noreturn void lower_error(struct lower *, const char *fmt, ...)
@@ -162,6 +178,15 @@ void sink_begin(struct lower *);
 LLVMValueRef sink_value(struct lower *);
 void anchor(struct lower *, LLVMValueRef);
 LLVMValueRef mem_address(struct lower *, LLVMValueRef addr32, uint64_t offset, unsigned size);
+/* lower-addr.c */
+void addr_begin_function(struct lower *);
+void addr_end_function(struct lower *);
+void addr_forget(struct lower *);
+void addr_local_get(struct lower *, uint32_t local, LLVMValueRef);
+void addr_local_set(struct lower *, uint32_t local, LLVMValueRef);
+void addr_add(struct lower *, LLVMValueRef r, LLVMValueRef a, LLVMValueRef b);
+LLVMValueRef addr_fold(struct lower *, LLVMValueRef addr32, uint64_t *off);
+void addr_accessed(struct lower *, LLVMValueRef addr32);
 /* lower-ref.c */
 int lower_variable(struct lower *, const struct instr *);
 /* lower-simd.c */

@@ -180,13 +180,13 @@ wa_host_memory(struct wa_host *h, const char *module, const char *field, uint32_
 	struct rt_memory *m;
 	struct hostent *e;
 
-	if (max < min || min > 65536 || !(m = calloc(1, sizeof *m)))
+	if (max < min || min > WA_MEM_MAX_PAGES || !(m = calloc(1, sizeof *m)))
 		return -1;
 	m->has_max = max != WA_NO_MAX;
 	m->decl_max = max;
 	m->guard = HOST_HEAP_GUARD;
 	m->m.reserved = HOST_HEAP_RESERVE;
-	m->m.max_pages = max < 65536 ? max : 65536;
+	m->m.max_pages = max < WA_MEM_MAX_PAGES ? max : WA_MEM_MAX_PAGES;
 	m->m.size = (uint64_t)min << 16;
 	if (!(m->m.base = os_reserve(HOST_HEAP_RESERVE + HOST_HEAP_GUARD))) {
 		free(m);

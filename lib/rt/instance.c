@@ -202,7 +202,7 @@ init_memory(struct wa_instance *I, char *err, size_t errlen)
 	const struct wa_contract *c = I->mod->c;
 	const struct wa_region *r = I->region;
 	struct rt_memory *M = &I->mem;
-	uint64_t cap = r->cfg.heap_max / PAGE;
+	uint64_t cap = r->cfg.heap_max / PAGE < WA_MEM_MAX_PAGES ? r->cfg.heap_max / PAGE : WA_MEM_MAX_PAGES;
 
 	if (!c->nmems)
 		return 0;

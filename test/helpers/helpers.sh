@@ -43,6 +43,7 @@ cat <<WAT
   (func \$table.grow (export "table.grow") (param i32) (result i32)
     (call \$maybe (local.get 0))
     (table.grow \$t (ref.null func) (i32.const $n)))
-  (func \$big.fill (export "big.fill") (memory.grow (i32.const 65472)) (drop)
-    (memory.fill (i32.const 0) (i32.const 1) (i32.const -1))))
+  ;; to the runtime's most, 65,535 pages, and fill all of it
+  (func \$big.fill (export "big.fill") (memory.grow (i32.const 65471)) (drop)
+    (memory.fill (i32.const 0) (i32.const 1) (i32.const $((65535 << 16))))))
 WAT

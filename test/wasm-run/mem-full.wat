@@ -1,0 +1,3 @@
+(module
+  ;; 65,536 pages of initial memory: more than the runtime gives
+  (memory 65536))
