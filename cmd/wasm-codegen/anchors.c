@@ -96,14 +96,19 @@ vlist_push(struct vlist *l, LLVMValueRef v)
 	l->v[l->n++] = v;
 }
 
+/* A call that takes a sink, and which of its arguments. */
+struct root {
+	LLVMValueRef call;
+	unsigned arg;
+};
+
 struct fn_state {
 	struct vset seen;           /* tree nodes and leaves */
 	struct vlist nodes;         /* tree nodes: may go */
 	struct vlist leaves;        /* loads: get an anchor */
-	struct vlist roots;         /* anchor calls, stub calls */
-	struct vlist rootarg;       /* 1: an anchor; k + 2: a stub's sink is argument k */
+	struct root *roots;         /* anchor calls, stub calls */
+	size_t nroots, rootcap;
 	struct vlist stack;
-	unsigned maxbits;           /* widest vector register */
 };
 
 static int
@@ -132,15 +137,15 @@ type_bits(LLVMTypeRef t)
 	}
 }
 
-/* Can a value of type t be anchored (make_anchor)? */
+/* Can a value of type t be anchored (make_anchor)?  Up to 64 bits in
+ * a general register, or a vector in whole 128-bit pieces. */
 static int
-anchorable(LLVMTypeRef t, unsigned maxbits)
+anchorable(LLVMTypeRef t)
 {
 	unsigned bits = type_bits(t);
 
-	if (LLVMGetTypeKind(t) != LLVMVectorTypeKind)
-		return bits == 8 || bits == 16 || bits == 32 || bits == 64;
-	return bits == 8 || bits == 16 || bits == 32 || bits == 64 || (bits % 128 == 0 && (bits <= maxbits || bits % maxbits == 0));
+	return bits == 8 || bits == 16 || bits == 32 || bits == 64 ||
+	       (LLVMGetTypeKind(t) == LLVMVectorTypeKind && bits % 128 == 0);
 }
 
 /* A leaf: a load, or a masked load or gather. */
@@ -197,7 +202,7 @@ walk(struct fn_state *s, LLVMValueRef v)
 		if (!vset_add(&s->seen, x))
 			continue;
 		if (is_leaf(x)) {
-			if (!anchorable(LLVMTypeOf(x), s->maxbits))
+			if (!anchorable(LLVMTypeOf(x)))
 				return 0;
 			vlist_push(&s->leaves, x);
 			continue;
@@ -236,7 +241,9 @@ inline_asm_call(LLVMBuilderRef b, LLVMValueRef v, const char *constraint)
  * An anchor of v at the builder: scalars in a general or vector
  * register as they are; vectors as integers (up to 64 bits) or as
  * vectors of i32 (a type the registers take whatever the element),
- * in pieces of the widest vector register.
+ * in pieces of the widest vector register that divides them (a
+ * register takes 128, 256 or 512 bits, not the 384 of an interleaved
+ * group of three 4-lane vectors).
  */
 static void
 make_anchor(LLVMBuilderRef b, LLVMValueRef v, unsigned maxbits)
@@ -256,7 +263,8 @@ make_anchor(LLVMBuilderRef b, LLVMValueRef v, unsigned maxbits)
 		return;
 	}
 	v = LLVMBuildBitCast(b, v, LLVMVectorType(i32, bits / 32), "");
-	chunk = bits < maxbits ? bits : maxbits;
+	for (chunk = maxbits; bits % chunk; chunk /= 2)
+		;
 	for (off = 0; off < bits; off += chunk) {
 		LLVMValueRef piece = v, mask[16];
 		if (chunk < bits) {
@@ -300,6 +308,17 @@ stub_sink(LLVMValueRef fn)
 	return -1;
 }
 
+static void
+add_root(struct fn_state *s, LLVMValueRef call, unsigned arg)
+{
+	if (s->nroots == s->rootcap) {
+		s->rootcap = s->rootcap ? 2 * s->rootcap : 16;
+		s->roots = xrealloc(s->roots, s->rootcap * sizeof *s->roots);
+	}
+	s->roots[s->nroots].call = call;
+	s->roots[s->nroots++].arg = arg;
+}
+
 /* The roots in fn: wasm-lower's empty asm anchors (its only inline
  * asm) and the calls of the stubs that still take a sink. */
 static void
@@ -315,28 +334,15 @@ find_roots(struct fn_state *s, LLVMValueRef fn, const struct stub *stubs, size_t
 				continue;
 			callee = LLVMGetCalledValue(in);
 			if (LLVMIsAInlineAsm(callee)) {
-				if (LLVMGetNumArgOperands(in) == 1) {
-					vlist_push(&s->roots, in);
-					vlist_push(&s->rootarg, (LLVMValueRef)(uintptr_t)1);
-				}
+				if (LLVMGetNumArgOperands(in) == 1)
+					add_root(s, in, 0);
 				continue;
 			}
 			for (k = 0; k < nstubs; k++)
 				if (callee == stubs[k].fn && stubs[k].sink >= 0 &&
-				    (unsigned)stubs[k].sink < LLVMGetNumArgOperands(in)) {
-					vlist_push(&s->roots, in);
-					vlist_push(&s->rootarg, (LLVMValueRef)(uintptr_t)(stubs[k].sink + 2));
-				}
+				    (unsigned)stubs[k].sink < LLVMGetNumArgOperands(in))
+					add_root(s, in, (unsigned)stubs[k].sink);
 		}
-}
-
-/* The sink a root takes: the asm's operand, the stub's parameter. */
-static unsigned
-root_index(const struct fn_state *s, size_t i)
-{
-	uintptr_t a = (uintptr_t)s->rootarg.v[i];
-
-	return a == 1 ? 0 : (unsigned)(a - 2);
 }
 
 /* The tree nodes that nothing else uses, through other nodes or not:
@@ -423,15 +429,15 @@ kept_by_use(LLVMValueRef v)
 static void
 rewrite_function(LLVMValueRef fn, unsigned maxbits, LLVMBuilderRef b, const struct stub *stubs, size_t nstubs)
 {
-	struct fn_state s = {.maxbits = maxbits};
+	struct fn_state s = {0};
 	size_t i, k;
 
 	for (k = 0; k < nstubs; k++)
 		if (stubs[k].fn == fn)
 			return;
 	find_roots(&s, fn, stubs, nstubs);
-	for (i = 0; i < s.roots.n; i++)
-		if (!walk(&s, LLVMGetOperand(s.roots.v[i], root_index(&s, i))))
+	for (i = 0; i < s.nroots; i++)
+		if (!walk(&s, LLVMGetOperand(s.roots[i].call, s.roots[i].arg)))
 			goto out;
 	for (i = 0; i < s.leaves.n; i++) {
 		if (kept_by_use(s.leaves.v[i]))
@@ -439,9 +445,9 @@ rewrite_function(LLVMValueRef fn, unsigned maxbits, LLVMBuilderRef b, const stru
 		LLVMPositionBuilderBefore(b, LLVMGetNextInstruction(s.leaves.v[i]));
 		make_anchor(b, s.leaves.v[i], maxbits);
 	}
-	for (i = 0; i < s.roots.n; i++) {
-		LLVMValueRef r = s.roots.v[i];
-		unsigned a = root_index(&s, i);
+	for (i = 0; i < s.nroots; i++) {
+		LLVMValueRef r = s.roots[i].call;
+		unsigned a = s.roots[i].arg;
 		if (LLVMIsAInlineAsm(LLVMGetCalledValue(r)))
 			LLVMInstructionEraseFromParent(r);
 		else
@@ -452,8 +458,7 @@ out:
 	free(s.seen.slot);
 	free(s.nodes.v);
 	free(s.leaves.v);
-	free(s.roots.v);
-	free(s.rootarg.v);
+	free(s.roots);
 	free(s.stack.v);
 }
 
