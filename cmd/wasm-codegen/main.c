@@ -550,8 +550,7 @@ main(int argc, char **argv)
 	LLVMDisposeTargetData(td);
 	LLVMDisposeTargetMachine(tm);
 	n = o.nin ? o.nin : 1;
-	units = xmalloc((size_t)n * sizeof *units);
-	memset(units, 0, (size_t)n * sizeof *units);
+	units = xcalloc((size_t)n, sizeof *units);
 	for (i = 0; i < n; i++) {
 		units[i].in = o.nin ? o.ins[i] : "-";
 		units[i].out = o.nin > 1 ? output_beside(o.ins[i], o.emit) : (char *)o.out;
