@@ -112,23 +112,9 @@ page_is_zero_avx2(const uint8_t *p, size_t pg)
 /* The one this CPU runs best (calibrate chooses). */
 static int (*page_is_zero)(const uint8_t *, size_t) = page_is_zero_sse2;
 
-/* A cleared page-aligned run with 32-byte stores (clear_run). */
-__attribute__((target("avx2"))) static void
-clear_avx2(uint8_t *p, size_t len)
-{
-	__m256i z = _mm256_setzero_si256(), *w = (__m256i *)p;
-	size_t i;
-
-	for (i = 0; i < len / 32; i += 4) {
-		_mm256_store_si256(w + i, z);
-		_mm256_store_si256(w + i + 1, z);
-		_mm256_store_si256(w + i + 2, z);
-		_mm256_store_si256(w + i + 3, z);
-	}
-}
-
-/* memory.fill of n bytes, FILL_MIN <= n < FILL_MAX: the same 32-byte
- * stores, unaligned at the ends. */
+/* n bytes (n >= 32) of val with 32-byte stores, unaligned at the
+ * ends: the reset's clear of page runs (clear_run) and memory.fill
+ * from FILL_MIN to FILL_MAX (rt_fill). */
 __attribute__((target("avx2"))) static void
 fill_avx2(uint8_t *p, int val, size_t n)
 {
@@ -185,7 +171,7 @@ time_op(int op, uint8_t *p, size_t n, size_t pg)
 		break;
 	case CLEAR_VEC:
 		for (i = 0; i < n; i += pg)
-			clear_avx2(p + i, pg);
+			fill_avx2(p + i, 0, pg);
 		break;
 	case FAULT:
 		for (i = 0; i < n; i += pg)
@@ -242,6 +228,14 @@ calibrate(void)
 	__atomic_store_n(&calibrated_done, 1, __ATOMIC_RELEASE);
 }
 
+/* calibrate, once; after that an acquire load, not a call */
+static void
+calibrate_once(void)
+{
+	if (!__atomic_load_n(&calibrated_done, __ATOMIC_ACQUIRE))
+		pthread_once(&calibrated, calibrate);
+}
+
 /* A run of pages to clear or drop, joined with the next if they
  * touch: one memset (which then streams past the cache when the run is
  * long) or one madvise for many pages. */
@@ -294,7 +288,7 @@ clear_way(uint8_t *p, size_t len, int big, int way)
 	if (!way)
 		memset(p, 0, len);
 	else if (!big)
-		clear_avx2(p, len);
+		fill_avx2(p, 0, len);
 	else
 		for (o = 0; o < len; o += PIECE)
 			memset(p + o, 0, len - o < PIECE ? len - o : PIECE);
@@ -347,8 +341,7 @@ rt_fill(uint8_t *p, int val, size_t n)
 		memset(p, val, n);
 		return;
 	}
-	if (!__atomic_load_n(&calibrated_done, __ATOMIC_ACQUIRE))
-		pthread_once(&calibrated, calibrate);
+	calibrate_once();
 	if (cost.vec_small)
 		fill_avx2(p, val, n);
 	else
@@ -556,9 +549,7 @@ zero_heap(uint8_t *p, uint64_t size, uint64_t keep, struct slotmem *sm)
 	struct pass s = {os_pagesize(), keep, 0, {NULL, NULL}, {NULL, NULL}};
 	size_t npages = (size_t)(size / s.pg);
 
-	/* once; after that an acquire load, not a call */
-	if (!__atomic_load_n(&calibrated_done, __ATOMIC_ACQUIRE))
-		pthread_once(&calibrated, calibrate);
+	calibrate_once();
 	if (sm->wt_len && sm->wt_len <= size) {
 		/* what was written, and by mincore what it grew into */
 		by_marks(&s, p, sm);
