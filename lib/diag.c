@@ -9,8 +9,10 @@
 #include "diag.h"
 
 const char *argv0 = "wasm-aot";
-static jmp_buf *catcher;
-static char message[1024];
+/* Each thread catches and words its own errors: wasm-codegen -j
+ * compiles in several threads, any of which may fail. */
+static __thread jmp_buf *catcher;
+static __thread char message[1024];
 static int fast_exit;
 
 void

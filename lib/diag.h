@@ -7,7 +7,7 @@
  *   usage errors   exit 2 (usage())
  * A library user (a fuzzer, the runtime) may catch input errors instead
  * of exiting: diag_catch() arms a jmp_buf, and the message is kept in
- * diag_message().
+ * diag_message(); both are per thread.
  */
 #ifndef WA_DIAG_H
 #define WA_DIAG_H
@@ -35,7 +35,8 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_fast_exit(int on);
 
 /* Catching input errors: set with diag_catch(&jb) before setjmp(jb);
- * diag_catch(NULL) restores exiting. */
+ * diag_catch(NULL) restores exiting.  The jmp_buf and the message are
+ * the calling thread's. */
 void diag_catch(jmp_buf *jb);
 jmp_buf *diag_catcher(void);
 const char *diag_message(void);
