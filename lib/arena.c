@@ -71,8 +71,9 @@ arena_free(struct arena *a)
 	free(a);
 }
 
-void *
-arena_alloc(struct arena *a, size_t size)
+/* size bytes, 16-aligned, not cleared */
+static void *
+arena_raw(struct arena *a, size_t size)
 {
 	struct block *b = a->head;
 	size_t need = (size + 15) & ~(size_t)15, bsize;
@@ -95,8 +96,19 @@ arena_alloc(struct arena *a, size_t size)
 	p = b->data + b->used;
 	b->used += need;
 	a->total += need;
-	memset(p, 0, size);
 	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	return memset(arena_raw(a, size), 0, size);
+}
+
+void *
+arena_copy(struct arena *a, const void *src, size_t n)
+{
+	return n ? memcpy(arena_raw(a, n), src, n) : arena_raw(a, 0);
 }
 
 void *

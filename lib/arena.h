@@ -14,6 +14,7 @@ struct arena *arena_new(void);
 void arena_free(struct arena *);
 void *arena_alloc(struct arena *, size_t size);          /* zeroed, 16-aligned */
 void *arena_array(struct arena *, size_t n, size_t size); /* checks n * size overflow */
+void *arena_copy(struct arena *, const void *src, size_t n); /* n bytes of src, 16-aligned */
 char *arena_strndup(struct arena *, const char *s, size_t n);
 size_t arena_used(const struct arena *);
 

@@ -519,8 +519,7 @@ read_datas(struct reader *r, struct module *m)
 		if (flags != 1)
 			bin_expr(r, &d->offset);
 		d->len = bin_count(r, 1);
-		d->bytes = arena_alloc(r->a, d->len);
-		memcpy(d->bytes, r->p, d->len);
+		d->bytes = arena_copy(r->a, r->p, d->len);
 		r->p += d->len;
 	}
 }
@@ -598,8 +597,7 @@ read_custom(struct reader *r, struct module *m, uint8_t after)
 	c->name = name;
 	c->namelen = namelen;
 	c->len = (uint32_t)(r->end - r->p);
-	c->bytes = arena_alloc(r->a, c->len);
-	memcpy(c->bytes, r->p, c->len);
+	c->bytes = arena_copy(r->a, r->p, c->len);
 	c->after = after;
 	r->p = r->end;
 }
