@@ -8,6 +8,15 @@
 #include "diag.h"
 #include "lower.h"
 
+/* Whether an access of size bytes at offset gets an explicit bounds
+ * check: in bounds-check mode, and where the guard pages cannot catch
+ * it. */
+static int
+checked(const struct lower *L, uint64_t offset, unsigned size)
+{
+	return L->bounds_checks || offset + size > HEAP_GUARD;
+}
+
 /* The address of `size` bytes at addr32 + offset, trapping if out of
  * bounds where the guard pages cannot catch it. */
 LLVMValueRef
@@ -19,7 +28,7 @@ mem_address(struct lower *L, LLVMValueRef addr32, uint64_t offset, unsigned size
 		lower_error(L, "no memory");
 	if (offset) /* most offsets are 0: no add to build, parse and fold */
 		ea = LLVMBuildAdd(L->B, ea, const_i64(L, offset), "");
-	if (L->bounds_checks || offset + size > HEAP_GUARD) {
+	if (checked(L, offset, size)) {
 		LLVMValueRef mem = field(L, L->ctx, VM_MEM0, L->ptr);
 		LLVMValueRef msize = field(L, mem, MEM_SIZE, L->i64);
 		LLVMValueRef end = LLVMBuildAdd(L->B, ea, const_i64(L, size), "");
@@ -68,27 +77,28 @@ sink_xor(struct lower *L, LLVMValueRef sink, LLVMValueRef v)
 	LLVMBuildStore(L->B, LLVMBuildXor(L->B, LLVMBuildLoad2(L->B, ty, sink, ""), v, ""), sink);
 }
 
-void
+/* Whether the load went to the sinks (so LLVM cannot drop it). */
+int
 keep_load(struct lower *L, LLVMValueRef load, uint64_t offset, unsigned size)
 {
 	LLVMTypeRef ty = LLVMTypeOf(load);
 	LLVMTypeKind k = LLVMGetTypeKind(ty);
 
-	if (!L->sink32 || offset + size > HEAP_GUARD)
-		return;
+	if (!L->sink32 || checked(L, offset, size))
+		return 0;
 	switch (k) {
 	case LLVMIntegerTypeKind:
 		if (LLVMGetIntTypeWidth(ty) == 64)
 			sink_xor(L, L->sink64, load);
 		else
 			sink_xor(L, L->sink32, LLVMBuildZExt(L->B, load, L->i32, ""));
-		return;
+		return 1;
 	case LLVMFloatTypeKind:
 		sink_xor(L, L->sink32, LLVMBuildBitCast(L->B, load, L->i32, ""));
-		return;
+		return 1;
 	case LLVMDoubleTypeKind:
 		sink_xor(L, L->sink64, LLVMBuildBitCast(L->B, load, L->i64, ""));
-		return;
+		return 1;
 	case LLVMVectorTypeKind: {
 		/* v128, or the 64 bits of a load8x8_s and the like */
 		LLVMTypeRef e = LLVMGetElementType(ty);
@@ -100,7 +110,7 @@ keep_load(struct lower *L, LLVMValueRef load, uint64_t offset, unsigned size)
 			sink_xor(L, L->sink64, LLVMBuildBitCast(L->B, load, L->i64, ""));
 		else
 			die("keep_load: a vector load of %u bits", bits);
-		return;
+		return 1;
 	}
 	default:
 		die("keep_load: a load of an unexpected type");
@@ -156,8 +166,7 @@ load(struct lower *L, const struct instr *in, LLVMTypeRef ty, unsigned size)
 	p = LLVMBuildBitCast(L->B, p, LLVMPointerType(ty, 0), "");
 	v = LLVMBuildLoad2(L->B, ty, p, "");
 	LLVMSetAlignment(v, 1);
-	keep_load(L, v, offset, size);
-	if (L->bounds_checks || L->sink32 || offset + size > HEAP_GUARD)
+	if (keep_load(L, v, offset, size) || checked(L, offset, size))
 		addr_accessed(L, a);
 	return v;
 }

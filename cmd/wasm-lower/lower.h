@@ -173,7 +173,7 @@ LLVMValueRef float_minmax(struct lower *, LLVMValueRef a, LLVMValueRef b, int is
 /* lower-mem.c */
 int lower_memory(struct lower *, const struct instr *);
 LLVMValueRef rt_call(struct lower *, enum rtfn, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
-void keep_load(struct lower *, LLVMValueRef load, uint64_t offset, unsigned size);
+int keep_load(struct lower *, LLVMValueRef load, uint64_t offset, unsigned size);
 void sink_begin(struct lower *);
 LLVMValueRef sink_value(struct lower *);
 void anchor(struct lower *, LLVMValueRef);

@@ -202,7 +202,7 @@ init_memory(struct wa_instance *I, char *err, size_t errlen)
 	const struct wa_contract *c = I->mod->c;
 	const struct wa_region *r = I->region;
 	struct rt_memory *M = &I->mem;
-	uint64_t cap = r->cfg.heap_max / PAGE < WA_MEM_MAX_PAGES ? r->cfg.heap_max / PAGE : WA_MEM_MAX_PAGES;
+	uint64_t cap = r->cfg.heap_max / PAGE;
 
 	if (!c->nmems)
 		return 0;
@@ -213,8 +213,9 @@ init_memory(struct wa_instance *I, char *err, size_t errlen)
 	M->sm = &r->mem[I->slot];
 	M->has_max = (int)c->mems[0].has_max;
 	M->decl_max = c->mems[0].max;
-	M->m.max_pages = M->has_max ? M->decl_max : 65536;
-	M->m.max_pages = M->m.max_pages < cap ? M->m.max_pages : cap;
+	if (cap > WA_MEM_MAX_PAGES)
+		cap = WA_MEM_MAX_PAGES;
+	M->m.max_pages = M->has_max && M->decl_max < cap ? M->decl_max : cap;
 	if (c->mems[0].min > M->m.max_pages) {
 		rt_err(err, errlen, "memory of %llu pages exceeds the runtime's limit of %llu",
 		       (unsigned long long)c->mems[0].min, (unsigned long long)M->m.max_pages);
